@@ -171,6 +171,7 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType
       );
     }
     case 'invalid_value':
+      if (value === undefined) return [source.problem(path, `is required; allowed: ${issue.values.map((v) => String(v)).join(' | ')}`)];
       return [
         source.problem(path, `${showValue(value)} is not allowed; allowed: ${issue.values.map((v) => String(v)).join(' | ')}`),
       ];

@@ -3,10 +3,10 @@
 // JSON Lines. A chunk depends only on (seed, configuration, window), so chunks can run on any
 // worker in any order and still concatenate to the same bytes.
 import type { Generator, GenerationContext } from '../generators/generator.js';
-import { KIND_SOURCE, RECORD_KINDS, type LabelLine, type RecordKind, type Source, type Truth } from '../model/record.js';
+import { KIND_SOURCE, RECORD_KINDS, type KubernetesLogBody, type LabelLine, type RecordKind, type Source, type Truth } from '../model/record.js';
 import { Rng } from '../random/rng.js';
 import { ConditionModel } from '../simulation/conditions.js';
-import { simulateRequests } from '../simulation/traffic-window.js';
+import { REQUEST_LOOKBACK_MS, simulateRequests } from '../simulation/traffic-window.js';
 import type { RequestSim } from '../simulation/requests.js';
 import type { World } from '../simulation/world.js';
 import { SECOND, type TimeWindow } from '../time/calendar.js';
@@ -52,7 +52,8 @@ export function generateChunk(world: World, generators: readonly Generator[], wi
   const seed = world.options.seed;
   const buckets = new Map<RecordKind, Pending[]>();
   let seq = 0;
-  const incidents = world.incidentsFor(window);
+  // Requests that started a little before the window still write records inside it.
+  const incidents = world.incidentsFor({ start: window.start - REQUEST_LOOKBACK_MS, end: window.end });
   const conditions = new ConditionModel(incidents);
   const jobRuns = world.jobs.runsOverlapping(window.start, window.end);
   let requests: RequestSim[] | undefined;
@@ -63,8 +64,11 @@ export function generateChunk(world: World, generators: readonly Generator[], wi
     conditions,
     jobRuns,
     rng: (stream) => Rng.derive(seed, 'chunk', window.start, stream),
-    requests: () => (requests ??= simulateRequests(world, conditions, window, Rng.derive(seed, 'chunk', window.start, 'requests'))),
+    requests: () => (requests ??= simulateRequests(world, conditions, window)),
     emit: (kind, timestamp, service, body, truth, traceId) => {
+      // A window owns the records whose true time (before clock skew) falls inside it.
+      const t = timestamp - (truth?.skewMs ?? 0);
+      if (t < window.start || t >= window.end) return;
       let list = buckets.get(kind);
       if (!list) buckets.set(kind, (list = []));
       list.push({ kind, timestamp, service, traceId, body, truth, arrival: timestamp, seq: seq++ });
@@ -72,7 +76,6 @@ export function generateChunk(world: World, generators: readonly Generator[], wi
   };
   for (const g of generators) if (world.has(g.source)) g.generate(ctx);
 
-  const realismRng = Rng.derive(seed, 'chunk', window.start, 'realism');
   const kinds: KindOutput[] = [];
   const incidentStats: ChunkOutput['incidentStats'] = {};
   const idBase = Math.floor(window.start / SECOND).toString(36);
@@ -83,7 +86,8 @@ export function generateChunk(world: World, generators: readonly Generator[], wi
     // Ids follow event-time order, before realism moves records; a duplicate keeps its id.
     const prefix = `${KIND_PREFIX[kind]}-${idBase}-`;
     for (let i = 0; i < list.length; i++) list[i]!.id = prefix + i.toString(36);
-    const ordered = applyRealism(list, world.generation.realism, realismRng, window.end);
+    // Each kind draws its own imperfections, so choosing fewer sources changes nothing else.
+    const ordered = applyRealism(list, world.generation.realism, Rng.derive(seed, 'chunk', window.start, 'realism', kind), window.end);
     const source = KIND_SOURCE[kind];
     let records = '';
     let labels = '';
@@ -110,7 +114,20 @@ export function generateChunk(world: World, generators: readonly Generator[], wi
 function serializeRecord(r: Pending): string {
   const id = r.id!;
   const trace = r.traceId ? `,"trace_id":"${r.traceId}"` : '';
-  return `{"id":"${id}","kind":"${r.kind}","timestamp":${r.timestamp},"service":${JSON.stringify(r.service)}${trace},"body":${JSON.stringify(r.body)}}\n`;
+  const body = r.kind === 'kubernetes_log' ? serializeLogBody(r.body as KubernetesLogBody) : JSON.stringify(r.body);
+  return `{"id":"${id}","kind":"${r.kind}","timestamp":${r.timestamp},"service":${JSON.stringify(r.service)}${trace},"body":${body}}\n`;
+}
+
+/** Pod metadata repeats on every line of a pod: serialise it once (same bytes as JSON.stringify). */
+const metaJson = new WeakMap<object, string>();
+
+function serializeLogBody(b: KubernetesLogBody): string {
+  let meta = metaJson.get(b.kubernetes);
+  if (meta === undefined) {
+    meta = JSON.stringify(b.kubernetes);
+    metaJson.set(b.kubernetes, meta);
+  }
+  return `{"time":"${b.time}","stream":"${b.stream}","_p":"${b._p}","log":${JSON.stringify(b.log)},"kubernetes":${meta}}`;
 }
 
 function serializeLabel(id: string, truth: Truth | undefined): string {

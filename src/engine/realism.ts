@@ -23,7 +23,7 @@ export interface Pending {
 
 /** Fields each native shape may legitimately lack (what a detector must cope with). */
 const OPTIONAL_FIELDS: Readonly<Record<RecordKind, readonly string[]>> = {
-  kubernetes_log: ['kubernetes.labels', 'kubernetes.container_hash'],
+  kubernetes_log: ['kubernetes.labels', 'kubernetes.container_image'],
   kubernetes_event: ['deprecatedSource', 'deprecatedFirstTimestamp', 'deprecatedLastTimestamp', 'deprecatedCount'],
   kubernetes_pod_metrics: ['metadata.labels'],
   kubernetes_node_metrics: ['metadata.labels'],

@@ -78,7 +78,7 @@ export class IncidentPlanner {
       drafts.sort((a, b) => a.at - b.at || a.type.localeCompare(b.type));
       drafts.forEach((d, i) => out.push(this.build(`inc-${utcDate(d.at).replaceAll('-', '')}-${String(i + 1).padStart(2, '0')}`, d.type, d.at, d.target, d.rng, false)));
     }
-    if (this.dayCache.size > 64) this.dayCache.clear();
+    if (this.dayCache.size >= 1024) this.dayCache.delete(this.dayCache.keys().next().value as number);
     this.dayCache.set(day, out);
     return out;
   }
@@ -105,7 +105,9 @@ export class IncidentPlanner {
     const all: Incident[] = [];
     for (let d = first; d <= last; d++) all.push(...this.planDay(d));
     all.push(...placed);
-    return all.filter((i) => i.end > window.start && i.onset < window.end).sort((a, b) => a.onset - b.onset || a.id.localeCompare(b.id));
+    // Callers feel an incident until its end plus their propagation delay.
+    const tail = (i: Incident) => i.end + Math.max(0, ...i.affected.map((a) => a.delayMs));
+    return all.filter((i) => tail(i) > window.start && i.onset < window.end).sort((a, b) => a.onset - b.onset || a.id.localeCompare(b.id));
   }
 
   private build(id: string, type: IncidentType, onset: number, root: string, rng: Rng, placed: boolean): Incident {

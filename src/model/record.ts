@@ -2,7 +2,7 @@
 // stores, in that system's own shape (`body`), inside a small envelope every sink needs.
 // Bodies are typed with the official packages' own types where they exist, converted to their
 // wire form (dates become strings), so the compiler holds us to the real shape.
-import type { PutMetricDataInput, PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
+import type { MetricDatum, PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
 import type { PutLogEventsRequest } from '@aws-sdk/client-cloudwatch-logs';
 import type { EventsV1Event, V1ContainerStatus, V1NodeCondition, V1ObjectMeta } from '@kubernetes/client-node';
 import type { ErrorEvent, TransactionEvent } from '@sentry/core';
@@ -80,7 +80,7 @@ export interface KubernetesLogBody {
     host: string;
     container_name: string;
     docker_id: string;
-    container_hash: string;
+    container_hash?: string;
     container_image: string;
     labels?: Record<string, string>;
   };
@@ -130,8 +130,8 @@ export type SentryTransactionBody = TransactionEvent;
 // ---- CloudWatch -------------------------------------------------------------------------------
 
 /** One datum as PutMetricData takes it (Timestamp as RFC 3339). */
-export type CloudWatchMetricBody = Wire<Required<Pick<PutMetricDataInput, 'Namespace'>>> & {
-  MetricData: Wire<NonNullable<PutMetricDataInput['MetricData']>>;
+export type CloudWatchMetricBody = { Namespace: string } & {
+  MetricData: Array<Wire<MetricDatum> & { MetricName: string }>;
 };
 
 /** One log event as PutLogEvents takes it, with its group and stream. */

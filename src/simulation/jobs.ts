@@ -2,6 +2,7 @@
 import type { JobConfig } from '../config/schema.js';
 import { type CronSchedule, parseCron } from '../time/cron.js';
 import { MINUTE, floorTo } from '../time/calendar.js';
+import { hashInts, hashString, hex32 } from '../random/rng.js';
 
 export interface JobRun {
   readonly job: JobConfig;
@@ -42,4 +43,27 @@ export function jobLoad(runs: readonly JobRun[], service: string, t: number): { 
     db *= r.job.db_load_factor;
   }
   return { cpu, db };
+}
+
+/** The pod a CronJob run creates (job name carries the scheduled minute, as the controller names it). */
+export interface JobPodInfo {
+  readonly jobName: string;
+  readonly podName: string;
+  readonly uid: string;
+  readonly nodeIndex: number;
+  readonly containerId: string;
+}
+
+export function jobPodOf(run: JobRun, seed: number): JobPodInfo {
+  const minutes = Math.floor(run.start / MINUTE);
+  const jobName = `${run.job.name}-${minutes}`;
+  const h = hashInts(seed, hashString(jobName));
+  const hex = hex32(h) + hex32(hashInts(h, 1)) + hex32(hashInts(h, 2)) + hex32(hashInts(h, 3));
+  return {
+    jobName,
+    podName: `${jobName}-${hex.slice(0, 5).replace(/[aeiou01]/g, 'x')}`,
+    uid: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`,
+    nodeIndex: h >>> 4,
+    containerId: hex + hex32(hashInts(h, 4)) + hex32(hashInts(h, 5)) + hex32(hashInts(h, 6)) + hex32(hashInts(h, 7)),
+  };
 }

@@ -73,6 +73,42 @@ const CLIENT_STATUSES = [
   { status: 401, spanStatus: 'unauthenticated' as const },
 ];
 
+/** Sentry/OpenTelemetry span status for an HTTP status, as the SDKs derive it. */
+export function spanStatusOfHttp(status: number): SpanStatus {
+  switch (status) {
+    case 400:
+    case 422:
+      return 'invalid_argument';
+    case 401:
+      return 'unauthenticated';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'already_exists';
+    case 429:
+      return 'resource_exhausted';
+    case 503:
+      return 'unavailable';
+    case 504:
+      return 'deadline_exceeded';
+    default:
+      return status >= 500 ? 'internal_error' : 'ok';
+  }
+}
+
+/** Span status of a call without an HTTP status (database, cache, broker). */
+function spanStatusOfFailure(failure: FailureClass): SpanStatus {
+  if (failure === 'rate_limited') return 'resource_exhausted';
+  if (failure.endsWith('timeout')) return 'deadline_exceeded';
+  if (failure === 'circuit_open' || failure === 'startup_crash' || failure === 'dns_lookup' || failure === 'upstream_error') return 'unavailable';
+  if (failure === 'validation') return 'invalid_argument';
+  if (failure === 'conflict') return 'already_exists';
+  return 'internal_error';
+}
+
+/** Gateways and clients give up after this long (the ALB's idle timeout). */
+export const MAX_REQUEST_MS = 60_000;
+
 export interface RequestSimulatorDeps {
   readonly topology: Topology;
   readonly conditions: ConditionModel;
@@ -198,6 +234,10 @@ export class RequestSimulator {
     }
     if (span.failure === 'request_timeout' || span.failure === 'pool_timeout') own += rng.between(2000, 10000);
     span.durationMs = Math.round((elapsed + own * 0.7) * 1000) / 1000;
+    if (span.durationMs > MAX_REQUEST_MS) {
+      span.durationMs = MAX_REQUEST_MS;
+      if (!span.failure) this.fail(span, 'request_timeout', span.cause, true);
+    }
     return span;
   }
 
@@ -239,7 +279,7 @@ export class RequestSimulator {
       }
     }
     span.status = 0;
-    span.durationMs = Math.round((elapsed + own * 0.6) * 1000) / 1000;
+    span.durationMs = Math.min(MAX_REQUEST_MS, Math.round((elapsed + own * 0.6) * 1000) / 1000);
     return span;
   }
 
@@ -284,14 +324,7 @@ export class RequestSimulator {
     span.origin = origin;
     if (cause) span.cause = cause;
     if (!span.isDatastore && !span.consumer) span.status = statusFor(failure);
-    span.spanStatus =
-      failure === 'rate_limited'
-        ? 'resource_exhausted'
-        : failure.endsWith('timeout')
-          ? 'deadline_exceeded'
-          : failure === 'circuit_open' || failure === 'startup_crash' || failure === 'upstream_error' || failure === 'dns_lookup'
-            ? 'unavailable'
-            : 'internal_error';
+    span.spanStatus = span.status > 0 ? spanStatusOfHttp(span.status) : spanStatusOfFailure(failure);
   }
 
   private blame(rng: Rng, activities: readonly IncidentActivity[]): IncidentActivity | undefined {

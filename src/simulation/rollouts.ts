@@ -61,6 +61,8 @@ export class RolloutPlanner {
   private readonly dayCache = new Map<number, Rollout[]>();
   private readonly releaseCache = new Map<number, Rollout[]>();
   private readonly podCache = new Map<string, Pod[]>();
+  private readonly brokenCache = new Map<string, { from: number; until: number; rollout: Rollout | undefined }>();
+  private readonly stableCache = new Map<string, { from: number; until: number; rollout: Rollout }>();
 
   constructor(
     private readonly topology: Topology,
@@ -76,8 +78,7 @@ export class RolloutPlanner {
     const out: Rollout[] = [...this.releasesOfDay(day)];
     for (const incident of this.incidentsOfDay(day)) out.push(...this.incidentRollouts(incident));
     out.sort((a, b) => a.start - b.start || a.service.localeCompare(b.service));
-    if (this.dayCache.size > 64) this.dayCache.clear();
-    this.dayCache.set(day, out);
+    remember(this.dayCache, day, out, 1024);
     return out;
   }
 
@@ -88,8 +89,7 @@ export class RolloutPlanner {
     const out: Rollout[] = [];
     for (const service of this.topology.services) out.push(...this.releases(service, day));
     out.sort((a, b) => a.start - b.start || a.service.localeCompare(b.service));
-    if (this.releaseCache.size > 64) this.releaseCache.clear();
-    this.releaseCache.set(day, out);
+    remember(this.releaseCache, day, out, 1024);
     return out;
   }
 
@@ -128,13 +128,31 @@ export class RolloutPlanner {
 
   /** The release serving traffic at t: the last one that is not a broken release. */
   stableRollout(service: string, t: number): Rollout {
-    return this.lastRollout(service, t, (r) => r.reason !== 'bad_release');
+    // Asked for every request: remember the answer with the span of time it holds for.
+    const hit = this.stableCache.get(service);
+    if (hit && t >= hit.from && t < hit.until) return hit.rollout;
+    const rollout = this.lastRollout(service, t, (r) => r.reason !== 'bad_release');
+    const next = this.nextRolloutStart(service, t);
+    this.stableCache.set(service, { from: rollout.start, until: next, rollout });
+    return rollout;
+  }
+
+  /** Start of the first rollout of a service after t (any kind), or +Infinity within a day's look-ahead. */
+  private nextRolloutStart(service: string, t: number): number {
+    for (let d = Math.floor(t / DAY), n = 0; n < 2; d++, n++) {
+      for (const r of this.rolloutsOfDay(d)) if (r.service === service && r.start > t) return r.start;
+    }
+    return Math.floor(t / DAY) * DAY + 2 * DAY;
   }
 
   /** The broken rollout in progress at t, if any (until its rollback). */
   brokenRollout(service: string, t: number): Rollout | undefined {
+    const hit = this.brokenCache.get(service);
+    if (hit && t >= hit.from && t < hit.until) return hit.rollout;
     const last = this.lastRollout(service, t);
-    return last.reason === 'bad_release' ? last : undefined;
+    const rollout = last.reason === 'bad_release' ? last : undefined;
+    this.brokenCache.set(service, { from: last.start, until: this.nextRolloutStart(service, t), rollout });
+    return rollout;
   }
 
   /** Pods a rollout creates (one per replica). */
@@ -167,8 +185,7 @@ export class RolloutPlanner {
         imageDigest: `sha256:${Array.from({ length: 8 }, (_, k) => hex32(hashInts(hashString(rollout.version), k))).join('')}`,
       });
     }
-    if (this.podCache.size > 512) this.podCache.clear();
-    this.podCache.set(key, pods);
+    remember(this.podCache, key, pods, 2048);
     return pods;
   }
 
@@ -240,4 +257,10 @@ export class RolloutPlanner {
     }
     return [];
   }
+}
+
+/** Map as a bounded cache: past the limit, the oldest entry goes. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
+  if (map.size >= limit) map.delete(map.keys().next().value as K);
+  map.set(key, value);
 }

@@ -1,13 +1,21 @@
 // The individual requests and consumed messages of one window, drawn minute by minute from the
 // traffic model (Poisson arrivals), the incident conditions and the call graph.
-import type { Rng } from '../random/rng.js';
+import { Rng } from '../random/rng.js';
 import { MINUTE, SECOND, type TimeWindow } from '../time/calendar.js';
 import type { ConditionModel } from './conditions.js';
 import { queueDepth } from './queues.js';
-import { RequestSimulator, type RequestSim } from './requests.js';
+import { MAX_REQUEST_MS, RequestSimulator, type RequestSim } from './requests.js';
 import type { World } from './world.js';
 
-export function simulateRequests(world: World, conditions: ConditionModel, window: TimeWindow, rng: Rng): RequestSim[] {
+/** How far before a window requests may start and still be running inside it. */
+export const REQUEST_LOOKBACK_MS = Math.ceil(MAX_REQUEST_MS / MINUTE) * MINUTE + MINUTE;
+
+/**
+ * Requests running at some point in the window. Each epoch minute is drawn from its own random
+ * stream, so a request that starts in one window and ends in the next is the same request in
+ * both; each window keeps the records that fall inside it.
+ */
+export function simulateRequests(world: World, conditions: ConditionModel, window: TimeWindow): RequestSim[] {
   const { traffic, topology, flow, generation, options } = world;
   const sim = new RequestSimulator({
     topology,
@@ -18,8 +26,10 @@ export function simulateRequests(world: World, conditions: ConditionModel, windo
   const share = generation.traffic.traced_share * options.volumeMultiplier;
   const out: RequestSim[] = [];
   const times: number[] = [];
-  for (let m = window.start; m < window.end; m += MINUTE) {
-    const span = Math.min(MINUTE, window.end - m);
+  const first = Math.floor((window.start - REQUEST_LOOKBACK_MS) / MINUTE) * MINUTE;
+  for (let m = first; m < window.end; m += MINUTE) {
+    const rng = Rng.derive(options.seed, 'requests', m);
+    const span = MINUTE;
     const mid = m + span / 2;
     const rps = traffic.requestsPerSecond(mid);
     const edge = conditions.at(topology.edge.name, mid);
@@ -46,5 +56,5 @@ export function simulateRequests(world: World, conditions: ConditionModel, windo
     }
   }
   out.sort((a, b) => a.start - b.start);
-  return out;
+  return out.filter((r) => r.start < window.end && r.start + r.root.durationMs >= window.start);
 }

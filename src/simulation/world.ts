@@ -76,12 +76,15 @@ export class World {
     this.cloudwatchPeriodMs = (CW_PERIODS.find((p) => p <= cwBase / Math.max(1, m)) ?? 1) * SECOND;
     this.grafanaStepMs = Math.max(1, Math.round(config.generation.sources.grafana.step_secs / Math.max(1, m))) * SECOND;
     this.podMetricsIntervalMs = Math.max(1, Math.round(60 / Math.max(1, m))) * SECOND;
+    // The configured share of hosts (at least one when the share is above zero) runs a
+    // skewed clock; which ones follows from the seed.
     const { hosts, max_ms } = config.generation.realism.clock_skew;
-    for (const node of this.topology.nodes) {
-      const key = hashString(node.name, options.seed);
-      const skewed = hashUnit(key, 1) < hosts;
-      this.skewByNode.set(node.name, skewed ? Math.round((hashUnit(key, 2) * 2 - 1) * max_ms) : 0);
-    }
+    const ranked = this.topology.nodes.map((n) => ({ name: n.name, key: hashString(n.name, options.seed) })).sort((a, b) => hashUnit(a.key, 1) - hashUnit(b.key, 1));
+    const skewedCount = hosts > 0 ? Math.max(1, Math.round(hosts * ranked.length)) : 0;
+    ranked.forEach((n, i) => {
+      const offset = i < skewedCount ? Math.round((hashUnit(n.key, 2) * 2 - 1) * max_ms) : 0;
+      this.skewByNode.set(n.name, offset === 0 && i < skewedCount ? 1 : offset);
+    });
   }
 
   /** All incidents (random and placed) active at some point in the window. */

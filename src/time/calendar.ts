@@ -70,9 +70,22 @@ export function isoMicros(ms: number, subMs = 0): string {
   return `${cache.prefix(ms)}.${pad3(Math.floor(ms) % 1000)}${pad3(subMs)}Z`;
 }
 
-/** RFC 3339 with nanoseconds (container runtimes, log shippers). */
+/** Go's RFC3339Nano (container runtimes, log shippers): nanoseconds, trailing zeros dropped. */
 export function isoNanos(ms: number, subMs = 0): string {
-  return `${cache.prefix(ms)}.${pad3(Math.floor(ms) % 1000)}${pad3(subMs)}${pad3((subMs * 7) % 1000)}Z`;
+  const frac = `${pad3(Math.floor(ms) % 1000)}${pad3(subMs)}${pad3((subMs * 7) % 1000)}`.replace(/0+$/, '');
+  return frac === '' ? `${cache.prefix(ms)}Z` : `${cache.prefix(ms)}.${frac}Z`;
+}
+
+/** A duration as Go's time.Duration prints it (metav1.Duration in JSON): "30s", "1m0s", "1h2m3s". */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const totalSeconds = ms / 1000;
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = Math.round((totalSeconds % 60) * 1000) / 1000;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
 }
 
 /** RFC 3339 without fractional seconds (Kubernetes metav1.Time). */

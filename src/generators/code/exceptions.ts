@@ -120,7 +120,7 @@ const TABLE: Table = {
     go: { type: '*url.Error', pattern: 'Post "http://<*>:8080<*>": context deadline exceeded (Client.Timeout exceeded while awaiting headers)', args: (v) => [v.target, v.path], frames: GO_HTTP },
   },
   no_space: {
-    java: { type: 'IOException', module: 'java.io', pattern: 'No space left on device: /tmp/<*>/spool-<*>.tmp', args: (v) => [v.target, v.entityId], frames: [f('java.io.FileOutputStream', 'writeBytes', 'FileOutputStream.java', -2)] },
+    java: { type: 'IOException', module: 'java.io', pattern: 'No space left on device: /tmp/<*>/spool-<*>.tmp', args: (v) => [v.target, v.entityId], frames: [{ module: 'java.io.FileOutputStream', function: 'writeBytes', filename: 'FileOutputStream.java', in_app: false }] },
     python: { type: 'OSError', pattern: "[Errno 28] No space left on device: '/var/lib/<*>/exports/batch-<*>.parquet'", args: (v) => [v.target, v.entityId], frames: [f('pyarrow.parquet.core', 'write_table', 'pyarrow/parquet/core.py', 1902)] },
     node: { type: 'Error', pattern: "ENOSPC: no space left on device, write '/tmp/<*>-<*>.json'", args: (v) => [v.target, v.entityId], frames: [node('node:fs', 'writeSync', 932)] },
     go: { type: '*fs.PathError', pattern: 'write /var/lib/<*>/wal-<*>: no space left on device', args: (v) => [v.target, v.entityId], frames: [f('os', '(*File).Write', 'os/file.go', 189)] },

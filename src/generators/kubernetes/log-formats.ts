@@ -110,7 +110,7 @@ export function renderLog(service: Service, pod: Pod, line: LogLine, appFrames: 
     return { lines: [`time=${isoMillis(line.t)} level=${UPPER[line.level]} msg=${q(msg)} logger=${line.logger}${goFields(line)}`], stream: 'stdout' };
   }
   if (format === 'klog') {
-    let s = `${KLOG_LEVEL[line.level]}${klogTime(line.t)}       1 ${line.source ?? 'main.go:1'}] ${q(msg)}`;
+    let s = `${KLOG_LEVEL[line.level]}${klogTime(line.t, Math.floor((line.t % 1) * 1000))}       1 ${line.source ?? 'main.go:1'}] ${q(msg)}`;
     if (line.fields) for (const [k, v] of line.fields) s += ` ${k}=${typeof v === 'number' ? v : q(v)}`;
     if (line.traceId) s += ` traceID="${line.traceId}"`;
     if (line.error) s += ` err=${q(line.error.message)}`;

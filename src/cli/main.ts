@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// The obsynth command line.
+import { Command, Option } from 'commander';
+import { ConfigError, UsageError } from '../config/errors.js';
+import { systemClock } from '../time/clock.js';
+import { toolVersion } from '../version.js';
+import { planGenerate, runGenerate, type GenerateFlags } from './commands/generate.js';
+import { runScenarios } from './commands/scenarios.js';
+import { printValidate, runValidate, type ValidateFlags } from './commands/validate.js';
+import { printGenerateSummary } from './summary.js';
+
+/** Exit codes: 0 ok, 1 failed (data lost or invalid), 2 bad input (nothing written). */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function configOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <dir>', 'folder with services.yaml, incidents.yaml and generation.yaml (default: the shipped config/)')
+    .option('--services <file>', 'services.yaml to use instead of the one in --config')
+    .option('--incidents <file>', 'incidents.yaml to use instead of the one in --config')
+    .option('--generation <file>', 'generation.yaml to use instead of the one in --config');
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program.name('obsynth').description('Fabricate a realistic, correlated observability history (Kubernetes, Sentry, CloudWatch, Grafana) with known incidents.').version(toolVersion()).option('--debug', 'show stack traces on errors');
+
+  const generate = program
+    .command('generate')
+    .description('generate a history and write it as gzipped JSON Lines plus ground truth (no server needed)')
+    .option('--hours <n>', 'length of the range in hours (default 1)')
+    .option('--days <n>', 'length of the range in days')
+    .option('--start <iso>', 'start of the range (ISO 8601, e.g. 2026-11-28T00:00:00Z)')
+    .option('--end <iso>', 'end of the range (default: the last full hour, or start + length)')
+    .option('--seed <n>', 'random seed (default: seed in generation.yaml)')
+    .option('--out <dir>', 'output folder', 'data')
+    .option('--sources <list>', 'comma-separated: kubernetes,sentry,cloudwatch,grafana (default: all)')
+    .option('--volume-multiplier <x>', 'scale record volumes (1 = about 1.4M records per day)')
+    .option('--incidents-per-day <n>', 'random incidents per day (default: generation.yaml)')
+    .option('--all-incidents', 'also place one incident of every type, spread over the range')
+    .option('--incident <type[@time][/target]>', 'place an incident (repeatable); time is ISO 8601 or +offset from the start, e.g. memory_leak@+2h/order-service', collect, [])
+    .addOption(new Option('--format <format>', 'output format').choices(['jsonl.gz', 'jsonl']))
+    .option('--gzip-level <n>', 'gzip level 1-9 (default: generation.yaml)')
+    .option('--workers <n>', 'worker threads (default: number of cores; 0 runs in-process)')
+    .option('--split-by-day <mode>', 'one file per UTC day: auto | always | never')
+    .option('--force', 'replace a non-empty output folder')
+    .option('--no-progress', 'no progress line on the terminal')
+    .option('--json', 'print the summary as JSON');
+  configOptions(generate).action(async (flags: GenerateFlags & { json?: boolean }) => {
+    const plan = planGenerate(flags, systemClock.now());
+    const controller = new AbortController();
+    const onSignal = () => controller.abort(new UsageError('interrupted; nothing was written (the partial output was removed)'));
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const result = await runGenerate(plan, { clock: systemClock, stderr: process.stderr, signal: controller.signal }, flags.progress !== false && process.stderr.isTTY === true);
+      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : printGenerateSummary(result));
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
+
+  const scenarios = program.command('scenarios').description('list the incident types, how they unfold and their signature in each source').option('--json', 'as JSON');
+  scenarios
+    .option('--config <dir>', 'config folder')
+    .option('--incidents <file>', 'incidents.yaml to use')
+    .action((flags: { config?: string; incidents?: string; json?: boolean }) => {
+      process.stdout.write(runScenarios(flags));
+    });
+
+  program
+    .command('validate')
+    .description('check a dataset folder: manifest and checksums, every record against its native schema, labels, timestamps, quality figures')
+    .argument('<dir>', 'the dataset folder (what generate wrote to --out)')
+    .option('--config <dir>', 'config folder the dataset was generated with, for its lateness, skew and rates (default: the shipped config/)')
+    .option('--max-errors <n>', 'problems listed per kind and check; the rest are counted (default 10)')
+    .option('--no-progress', 'no progress line on the terminal')
+    .option('--json', 'print the report as JSON')
+    .action(async (dir: string, flags: ValidateFlags) => {
+      const report = await runValidate(dir, flags, { clock: systemClock, stderr: process.stderr }, flags.progress !== false && process.stderr.isTTY === true);
+      process.stdout.write(printValidate(report, flags.json === true));
+      if (!report.ok) process.exitCode = EXIT.failed;
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
+  } catch (err) {
+    const debug = argv.includes('--debug');
+    const code = (err as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return EXIT.ok;
+    if (typeof code === 'string' && code.startsWith('commander.')) return EXIT.usage;
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`obsynth: ${err.message}\n`);
+      if (debug) process.stderr.write(`${err.stack}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`obsynth: ${debug && err instanceof Error ? err.stack : err instanceof Error ? err.message : String(err)}\n`);
+    if (!debug) process.stderr.write('(run again with --debug for the stack trace)\n');
+    return EXIT.failed;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`obsynth: ${String(err)}\n`);
+    process.exitCode = EXIT.failed;
+  },
+);

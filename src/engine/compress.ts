@@ -1,0 +1,15 @@
+// Each chunk's text becomes one gzip member per file (members concatenate into a valid gzip
+// file, as RFC 1952 allows), compressed where it was generated so every core compresses.
+import { gzipSync } from 'node:zlib';
+
+export type OutputFormat = 'jsonl.gz' | 'jsonl';
+
+export function encodeText(text: string, format: OutputFormat, level: number): Buffer {
+  const raw = Buffer.from(text, 'utf8');
+  return format === 'jsonl.gz' ? gzipSync(raw, { level }) : raw;
+}
+
+/** A gzip member with nothing in it: how an empty .jsonl.gz file stays a valid gzip file. */
+export function emptyFile(format: OutputFormat): Buffer {
+  return format === 'jsonl.gz' ? gzipSync(Buffer.alloc(0)) : Buffer.alloc(0);
+}

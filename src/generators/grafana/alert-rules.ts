@@ -1,0 +1,58 @@
+// Grafana-managed alert rules over the panel series, evaluated the way Grafana does: a rule
+// fires once its condition has held for its pending period, and resolves when it stops holding.
+// Evaluation is stateless (it re-reads the previous steps), so any window can be generated alone.
+import type { IncidentActivity } from '../../model/incident.js';
+import { SERIES, type Sample } from './panel-series.js';
+
+export interface AlertRule {
+  readonly name: string;
+  readonly series: string;
+  readonly op: '>' | '<';
+  readonly threshold: number;
+  /** Steps the condition must hold before firing (Grafana's "pending period"). */
+  readonly forSteps: number;
+  readonly severity: 'critical' | 'warning';
+  readonly summary: string;
+  /** Labels that identify an alert instance. */
+  readonly by: readonly string[];
+}
+
+export const ALERT_RULES: readonly AlertRule[] = [
+  { name: 'HighErrorRate', series: SERIES.errorRatio, op: '>', threshold: 0.05, forSteps: 3, severity: 'critical', summary: 'error ratio above 5%', by: ['service'] },
+  { name: 'HighLatencyP99', series: SERIES.latencyP99, op: '>', threshold: 2.5, forSteps: 5, severity: 'warning', summary: 'p99 latency above 2.5s', by: ['service'] },
+  { name: 'MemoryNearLimit', series: SERIES.memoryRatio, op: '>', threshold: 0.9, forSteps: 2, severity: 'warning', summary: 'a pod uses more than 90% of its memory limit', by: ['service'] },
+  { name: 'CPUThrottlingHigh', series: SERIES.throttledRatio, op: '>', threshold: 0.25, forSteps: 5, severity: 'warning', summary: 'more than 25% of CPU periods throttled', by: ['service'] },
+  { name: 'NodeDiskAlmostFull', series: SERIES.nodeFilesystem, op: '>', threshold: 0.9, forSteps: 3, severity: 'critical', summary: 'node filesystem above 90%', by: ['node'] },
+  { name: 'PostgresConnectionsHigh', series: SERIES.pgConnectionsRatio, op: '>', threshold: 0.85, forSteps: 3, severity: 'critical', summary: 'Postgres connections above 85% of max_connections', by: ['instance'] },
+  { name: 'CacheHitRatioLow', series: SERIES.redisHitRatio, op: '<', threshold: 0.6, forSteps: 2, severity: 'warning', summary: 'cache hit ratio below 60%', by: ['instance'] },
+  { name: 'QueueBacklog', series: SERIES.queueReady, op: '>', threshold: 5000, forSteps: 3, severity: 'warning', summary: 'more than 5000 messages waiting', by: ['queue'] },
+  { name: 'DNSFailures', series: SERIES.dnsFailures, op: '>', threshold: 0.05, forSteps: 2, severity: 'critical', summary: 'more than 5% of DNS answers are SERVFAIL', by: ['server'] },
+  { name: 'ProbeFailing', series: SERIES.probeSuccess, op: '<', threshold: 1, forSteps: 3, severity: 'critical', summary: 'blackbox probe failing', by: ['instance'] },
+];
+
+export interface AlertInstance {
+  readonly rule: AlertRule;
+  readonly key: string;
+  readonly labels: Record<string, string>;
+  readonly value: number;
+  readonly cause?: IncidentActivity;
+}
+
+export function breaches(rule: AlertRule, value: number): boolean {
+  return rule.op === '>' ? value > rule.threshold : value < rule.threshold;
+}
+
+/** The instances of every rule found in one step's samples, keyed by rule + identifying labels. */
+export function instancesOf(samples: readonly Sample[]): Map<string, AlertInstance> {
+  const out = new Map<string, AlertInstance>();
+  for (const rule of ALERT_RULES) {
+    for (const s of samples) {
+      if (s.labels.__name__ !== rule.series) continue;
+      const labels: Record<string, string> = {};
+      for (const l of rule.by) labels[l] = s.labels[l] ?? '';
+      const key = `${rule.name}/${rule.by.map((l) => labels[l]).join('/')}`;
+      out.set(key, { rule, key, labels, value: s.value, cause: s.cause });
+    }
+  }
+  return out;
+}

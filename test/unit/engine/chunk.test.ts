@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { generateChunk } from '../../../src/engine/chunk.js';
+import { allGenerators } from '../../../src/generators/registry.js';
+import { KIND_SOURCE, type FileRecord } from '../../../src/model/record.js';
+import { HOUR, MINUTE } from '../../../src/time/calendar.js';
+import { makeWorld, runRange, runWindow } from '../../support/world.js';
+
+const T0 = Date.UTC(2026, 10, 24, 14, 0, 0);
+
+describe('generateChunk', () => {
+  it('is a pure function of seed, configuration and window', () => {
+    const a = generateChunk(makeWorld({ incidentsPerDay: 50 }), allGenerators(), { start: T0, end: T0 + 10 * MINUTE });
+    const b = generateChunk(makeWorld({ incidentsPerDay: 50 }), allGenerators(), { start: T0, end: T0 + 10 * MINUTE });
+    expect(a.kinds.map((k) => k.records)).toEqual(b.kinds.map((k) => k.records));
+    expect(a.kinds.map((k) => k.labels)).toEqual(b.kinds.map((k) => k.labels));
+    const c = generateChunk(makeWorld({ incidentsPerDay: 50, seed: 7 }), allGenerators(), { start: T0, end: T0 + 10 * MINUTE });
+    expect(c.kinds[0]!.records).not.toEqual(a.kinds[0]!.records);
+  });
+
+  it('gives the same window the same records whatever was generated before it in the same world', () => {
+    const world = makeWorld({ incidentsPerDay: 50 });
+    const first = generateChunk(world, allGenerators(), { start: T0 + 20 * MINUTE, end: T0 + 30 * MINUTE });
+    generateChunk(world, allGenerators(), { start: T0, end: T0 + 10 * MINUTE });
+    const again = generateChunk(world, allGenerators(), { start: T0 + 20 * MINUTE, end: T0 + 30 * MINUTE });
+    expect(again.kinds.map((k) => k.records)).toEqual(first.kinds.map((k) => k.records));
+  });
+
+  it('writes every kind in arrival order: timestamps ascend except declared late arrivals and clock skew', () => {
+    const { records, labels } = runWindow(makeWorld({ incidentsPerDay: 50 }), T0, T0 + 10 * MINUTE);
+    expect(records.size).toBeGreaterThanOrEqual(8);
+    for (const [kind, list] of records) {
+      const lab = labels.get(kind)!;
+      expect(lab.map((l) => l.id)).toEqual(list.map((r) => r.id));
+      let maxArrival = -Infinity;
+      list.forEach((r, i) => {
+        const late = lab[i]!.late_ms ?? 0;
+        const arrival = r.timestamp + late;
+        // Duplicates repeat a record a little later; everything else arrives in order.
+        if (!lab[i]!.duplicate) expect(arrival).toBeGreaterThanOrEqual(maxArrival - 1);
+        maxArrival = Math.max(maxArrival, arrival);
+        expect(r.kind).toBe(kind);
+      });
+    }
+  });
+
+  it('keeps records inside the window (up to the configured clock skew)', () => {
+    const world = makeWorld({ incidentsPerDay: 50 });
+    const skew = world.generation.realism.clock_skew.max_ms;
+    const { records } = runWindow(world, T0, T0 + 10 * MINUTE);
+    for (const list of records.values()) {
+      for (const r of list) {
+        expect(r.timestamp).toBeGreaterThanOrEqual(T0 - skew);
+        expect(r.timestamp).toBeLessThan(T0 + 10 * MINUTE + skew);
+      }
+    }
+  });
+
+  it('shares one trace id between the gateway access log, service logs and Sentry', () => {
+    const { records } = runWindow(makeWorld(), T0, T0 + 10 * MINUTE);
+    const logs = records.get('kubernetes_log')!;
+    const gatewayTraces = new Set(logs.filter((r) => r.service === 'api-gateway' && r.trace_id).map((r) => r.trace_id));
+    const serviceTraces = new Set(logs.filter((r) => r.service !== 'api-gateway' && r.trace_id).map((r) => r.trace_id));
+    const sentryTraces = new Set((records.get('sentry_transaction') ?? []).map((r) => r.trace_id));
+    const both = [...sentryTraces].filter((t) => gatewayTraces.has(t) && serviceTraces.has(t));
+    expect(both.length).toBeGreaterThan(50);
+  });
+
+  it('raises error lines in the window of an incident and labels them with its id', () => {
+    const quietWorld = makeWorld({ incidentsPerDay: 0 });
+    const at = T0 + 5 * MINUTE;
+    const busyWorld = makeWorld({ incidentsPerDay: 0, placed: [{ type: 'db_pool_exhaustion', at, target: 'order-service' }] });
+    const errorsIn = (world: typeof quietWorld) => {
+      const chunks = runRange(world, T0, T0 + HOUR);
+      let errors = 0;
+      let labelled = 0;
+      for (const c of chunks) {
+        const recs = c.records.get('kubernetes_log') ?? [];
+        const labs = c.labels.get('kubernetes_log') ?? [];
+        recs.forEach((r: FileRecord, i) => {
+          if (r.service === 'order-service' && /ERROR|"level":"ERROR"/.test((r.body as { log: string }).log)) {
+            errors++;
+            if (labs[i]!.incident_id) labelled++;
+          }
+        });
+      }
+      return { errors, labelled };
+    };
+    const quiet = errorsIn(quietWorld);
+    const busy = errorsIn(busyWorld);
+    expect(busy.errors).toBeGreaterThan(quiet.errors * 3 + 10);
+    expect(busy.labelled / busy.errors).toBeGreaterThan(0.5);
+    expect(quiet.labelled).toBe(0);
+  });
+
+  it('shows each incident in at least three sources, and in all four where its signature says so', () => {
+    const start = T0;
+    const end = T0 + 14 * HOUR;
+    const world = makeWorld({ start, end, incidentsPerDay: 0, placed: world0Spread(start, end) });
+    const seen = new Map<string, Set<string>>();
+    for (let t = start; t < end; t += 10 * MINUTE) {
+      const c = runWindow(world, t, t + 10 * MINUTE);
+      for (const [id, perSource] of Object.entries(c.output.incidentStats)) {
+        const s = seen.get(id) ?? new Set<string>();
+        for (const src of Object.keys(perSource)) s.add(src);
+        seen.set(id, s);
+      }
+    }
+    const incidents = world.incidentsOfRun();
+    expect(incidents).toHaveLength(12);
+    for (const i of incidents) {
+      const sources = seen.get(i.id) ?? new Set();
+      expect(sources.size, `${i.type} (${i.id}) showed in ${[...sources].join(', ')}`).toBeGreaterThanOrEqual(3);
+      const promised = (['kubernetes', 'sentry', 'cloudwatch', 'grafana'] as const).filter((s) => i.signature[s].length > 0);
+      for (const s of promised) expect(sources.has(s), `${i.type} promised ${s}`).toBe(true);
+    }
+  });
+});
+
+function world0Spread(start: number, end: number) {
+  return makeWorld({ start, end }).planner.spreadAllTypes({ start, end });
+}
+
+void KIND_SOURCE;
