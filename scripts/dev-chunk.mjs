@@ -28,7 +28,7 @@ const world = new World(config, {
 const out = generateChunk(world, allGenerators(), { start, end: start + minutes * 60000 });
 for (const k of out.kinds) {
   if (kind && k.kind !== kind) continue;
-  const lines = k.records.split('\n').filter(Boolean);
+  const lines = k.records.toString('utf8').split('\n').filter(Boolean);
   console.log(`== ${k.kind}: ${k.count} records, ${k.records.length} bytes`);
   const step = Math.max(1, Math.floor(lines.length / count));
   for (let i = 0; i < lines.length && i / step < count; i += step) console.log(lines[i]);

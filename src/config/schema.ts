@@ -68,7 +68,7 @@ const serviceSchema = z.strictObject({
   resources: resourcesSchema,
   /** Normal rollouts per day (weekdays, working hours). */
   deploys_per_day: z.number().min(0).max(24).default(1),
-  /** Share of the shop's traffic this service's own logs mention per request (log verbosity). */
+  /** Log lines per request handled: 1 = what it did, 2 = + the access line, 3 = + the incoming-request line. */
   log_lines_per_request: z.number().min(0).max(20).default(2),
   endpoints: z.array(endpointSchema).min(1),
   consumes: z.array(consumerSchema).default([]),

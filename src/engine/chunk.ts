@@ -3,21 +3,23 @@
 // JSON Lines. A chunk depends only on (seed, configuration, window), so chunks can run on any
 // worker in any order and still concatenate to the same bytes.
 import type { Generator, GenerationContext } from '../generators/generator.js';
-import { KIND_SOURCE, RECORD_KINDS, type KubernetesLogBody, type LabelLine, type RecordKind, type Source, type Truth } from '../model/record.js';
+import { KIND_SOURCE, RECORD_KINDS, type KubernetesLogBody, type RecordKind, type Source, type Truth } from '../model/record.js';
 import { Rng } from '../random/rng.js';
 import { ConditionModel } from '../simulation/conditions.js';
 import { REQUEST_LOOKBACK_MS, simulateRequests } from '../simulation/traffic-window.js';
 import type { RequestSim } from '../simulation/requests.js';
 import type { World } from '../simulation/world.js';
 import { SECOND, type TimeWindow } from '../time/calendar.js';
-import { applyRealism, byTimestamp, type Pending } from './realism.js';
+import { ByteBuilder } from './byte-builder.js';
+import { serializeLogBody } from '../generators/kubernetes/log-body.js';
+import { applyRealism, byTimestamp, dropOptionalFields, type Pending } from './realism.js';
 
 export interface KindOutput {
   readonly kind: RecordKind;
-  /** Records as JSON Lines. */
-  readonly records: string;
+  /** Records as JSON Lines (UTF-8). */
+  readonly records: Buffer;
   /** One label line per record, same order. */
-  readonly labels: string;
+  readonly labels: Buffer;
   readonly count: number;
 }
 
@@ -48,15 +50,52 @@ const KIND_PREFIX: Readonly<Record<RecordKind, string>> = {
   grafana_annotation: 'ga',
 };
 
-export function generateChunk(world: World, generators: readonly Generator[], window: TimeWindow): ChunkOutput {
+/**
+ * Buffers reused from one chunk to the next by a long-lived caller (a worker), so memory does
+ * not churn: the caller must be done with a chunk's output before asking for the next one.
+ */
+export class ChunkBuffers {
+  private readonly byKind = new Map<RecordKind, { bodies: ByteBuilder; records: ByteBuilder; labels: ByteBuilder }>();
+
+  for(kind: RecordKind): { bodies: ByteBuilder; records: ByteBuilder; labels: ByteBuilder } {
+    let b = this.byKind.get(kind);
+    if (!b) this.byKind.set(kind, (b = { bodies: new ByteBuilder(1 << 20), records: new ByteBuilder(1 << 20), labels: new ByteBuilder(1 << 16) }));
+    b.bodies.reset();
+    b.records.reset();
+    b.labels.reset();
+    return b;
+  }
+}
+
+export function generateChunk(world: World, generators: readonly Generator[], window: TimeWindow, reuse?: ChunkBuffers): ChunkOutput {
   const seed = world.options.seed;
-  const buckets = new Map<RecordKind, Pending[]>();
+  const realism = world.generation.realism;
+  const buckets = new Map<RecordKind, { list: Pending[]; rng: Rng; bodies: ByteBuilder; records: ByteBuilder; labels: ByteBuilder }>();
+  const buffersFor = (kind: RecordKind) => reuse?.for(kind) ?? { bodies: new ByteBuilder(1 << 16), records: new ByteBuilder(1 << 16), labels: new ByteBuilder(1 << 12) };
   let seq = 0;
   // Requests that started a little before the window still write records inside it.
   const incidents = world.incidentsFor({ start: window.start - REQUEST_LOOKBACK_MS, end: window.end });
   const conditions = new ConditionModel(incidents);
   const jobRuns = world.jobs.runsOverlapping(window.start, window.end);
   let requests: RequestSim[] | undefined;
+  const accept = (kind: RecordKind, timestamp: number, service: string, body: unknown, json: string | undefined, truth: Truth | undefined, traceId: string | undefined) => {
+    // A window owns the records whose true time (before clock skew) falls inside it.
+    const t = timestamp - (truth?.skewMs ?? 0);
+    if (t < window.start || t >= window.end) return;
+    let bucket = buckets.get(kind);
+    if (!bucket) buckets.set(kind, (bucket = { list: [], rng: Rng.derive(seed, 'chunk', window.start, 'missing-fields', kind), ...buffersFor(kind) }));
+    if (realism.missing_optional_fields > 0 && bucket.rng.chance(realism.missing_optional_fields)) {
+      const dropped = dropOptionalFields(kind, body ?? JSON.parse(json!), bucket.rng);
+      if (dropped.removed) {
+        truth = { ...(truth ?? { anomalous: false }), missingFields: dropped.removed };
+        body = dropped.body;
+        json = undefined;
+      }
+    }
+    const bodyStart = bucket.bodies.byteLength;
+    bucket.bodies.append(json ?? serializeBody(kind, body));
+    bucket.list.push({ kind, timestamp, service, traceId, bodyStart, bodyEnd: bucket.bodies.byteLength, truth, arrival: timestamp, seq: seq++ });
+  };
   const ctx: GenerationContext = {
     window,
     world,
@@ -65,14 +104,8 @@ export function generateChunk(world: World, generators: readonly Generator[], wi
     jobRuns,
     rng: (stream) => Rng.derive(seed, 'chunk', window.start, stream),
     requests: () => (requests ??= simulateRequests(world, conditions, window)),
-    emit: (kind, timestamp, service, body, truth, traceId) => {
-      // A window owns the records whose true time (before clock skew) falls inside it.
-      const t = timestamp - (truth?.skewMs ?? 0);
-      if (t < window.start || t >= window.end) return;
-      let list = buckets.get(kind);
-      if (!list) buckets.set(kind, (list = []));
-      list.push({ kind, timestamp, service, traceId, body, truth, arrival: timestamp, seq: seq++ });
-    },
+    emit: (kind, timestamp, service, body, truth, traceId) => accept(kind, timestamp, service, body, undefined, truth, traceId),
+    emitJson: (kind, timestamp, service, json, truth, traceId) => accept(kind, timestamp, service, undefined, json, truth, traceId),
   };
   for (const g of generators) if (world.has(g.source)) g.generate(ctx);
 
@@ -80,20 +113,23 @@ export function generateChunk(world: World, generators: readonly Generator[], wi
   const incidentStats: ChunkOutput['incidentStats'] = {};
   const idBase = Math.floor(window.start / SECOND).toString(36);
   for (const kind of RECORD_KINDS) {
-    const list = buckets.get(kind);
-    if (!list || list.length === 0) continue;
+    const bucket = buckets.get(kind);
+    const list = bucket?.list;
+    if (!bucket || !list || list.length === 0) continue;
+    const bodies = bucket.bodies.bytes();
     list.sort(byTimestamp);
     // Ids follow event-time order, before realism moves records; a duplicate keeps its id.
     const prefix = `${KIND_PREFIX[kind]}-${idBase}-`;
     for (let i = 0; i < list.length; i++) list[i]!.id = prefix + i.toString(36);
     // Each kind draws its own imperfections, so choosing fewer sources changes nothing else.
-    const ordered = applyRealism(list, world.generation.realism, Rng.derive(seed, 'chunk', window.start, 'realism', kind), window.end);
+    const ordered = applyRealism(list, realism, Rng.derive(seed, 'chunk', window.start, 'realism', kind), window.end);
     const source = KIND_SOURCE[kind];
-    let records = '';
-    let labels = '';
+    const { records, labels } = bucket;
     for (const r of ordered) {
-      records += serializeRecord(r);
-      labels += serializeLabel(r.id!, r.truth);
+      records.append(envelopeHead(r));
+      records.appendBytes(bodies, r.bodyStart, r.bodyEnd);
+      records.append('}\n');
+      labels.append(serializeLabel(r.id!, r.truth));
       const incidentId = r.truth?.incidentId;
       if (incidentId && !r.truth?.duplicate) {
         const perSource = (incidentStats[incidentId] ??= {});
@@ -106,40 +142,39 @@ export function generateChunk(world: World, generators: readonly Generator[], wi
         }
       }
     }
-    kinds.push({ kind, records, labels, count: ordered.length });
+    kinds.push({ kind, records: records.bytes(), labels: labels.bytes(), count: ordered.length });
   }
   return { window, kinds, incidentStats };
 }
 
-function serializeRecord(r: Pending): string {
-  const id = r.id!;
+const serviceJson = new Map<string, string>();
+
+/** Everything of a record line before its body. */
+function envelopeHead(r: Pending): string {
+  let service = serviceJson.get(r.service);
+  if (service === undefined) {
+    service = JSON.stringify(r.service);
+    serviceJson.set(r.service, service);
+  }
   const trace = r.traceId ? `,"trace_id":"${r.traceId}"` : '';
-  const body = r.kind === 'kubernetes_log' ? serializeLogBody(r.body as KubernetesLogBody) : JSON.stringify(r.body);
-  return `{"id":"${id}","kind":"${r.kind}","timestamp":${r.timestamp},"service":${JSON.stringify(r.service)}${trace},"body":${body}}\n`;
+  return `{"id":"${r.id!}","kind":"${r.kind}","timestamp":${r.timestamp},"service":${service}${trace},"body":`;
 }
 
-/** Pod metadata repeats on every line of a pod: serialise it once (same bytes as JSON.stringify). */
-const metaJson = new WeakMap<object, string>();
-
-function serializeLogBody(b: KubernetesLogBody): string {
-  let meta = metaJson.get(b.kubernetes);
-  if (meta === undefined) {
-    meta = JSON.stringify(b.kubernetes);
-    metaJson.set(b.kubernetes, meta);
-  }
-  return `{"time":"${b.time}","stream":"${b.stream}","_p":"${b._p}","log":${JSON.stringify(b.log)},"kubernetes":${meta}}`;
+function serializeBody(kind: RecordKind, body: unknown): string {
+  return kind === 'kubernetes_log' ? serializeLogBody(body as KubernetesLogBody) : JSON.stringify(body);
 }
 
-function serializeLabel(id: string, truth: Truth | undefined): string {
-  const line: LabelLine = { id, anomalous: truth?.anomalous ?? false };
-  if (truth) {
-    if (truth.incidentId) line.incident_id = truth.incidentId;
-    if (truth.phase) line.phase = truth.phase;
-    if (truth.templateId) line.template_id = truth.templateId;
-    if (truth.lateMs) line.late_ms = truth.lateMs;
-    if (truth.skewMs) line.skew_ms = truth.skewMs;
-    if (truth.duplicate) line.duplicate = true;
-    if (truth.missingFields) line.missing_fields = truth.missingFields;
-  }
-  return `${JSON.stringify(line)}\n`;
+
+/** The label line; same bytes as JSON.stringify of a LabelLine with keys in this order. */
+export function serializeLabel(id: string, truth: Truth | undefined): string {
+  if (!truth) return `{"id":"${id}","anomalous":false}\n`;
+  let s = `{"id":"${id}","anomalous":${truth.anomalous}`;
+  if (truth.incidentId) s += `,"incident_id":"${truth.incidentId}"`;
+  if (truth.phase) s += `,"phase":"${truth.phase}"`;
+  if (truth.templateId) s += `,"template_id":${JSON.stringify(truth.templateId)}`;
+  if (truth.lateMs) s += `,"late_ms":${truth.lateMs}`;
+  if (truth.skewMs) s += `,"skew_ms":${truth.skewMs}`;
+  if (truth.duplicate) s += ',"duplicate":true';
+  if (truth.missingFields) s += `,"missing_fields":${JSON.stringify(truth.missingFields)}`;
+  return `${s}}\n`;
 }

@@ -4,9 +4,9 @@ import { gzipSync } from 'node:zlib';
 
 export type OutputFormat = 'jsonl.gz' | 'jsonl';
 
-export function encodeText(text: string, format: OutputFormat, level: number): Buffer {
-  const raw = Buffer.from(text, 'utf8');
-  return format === 'jsonl.gz' ? gzipSync(raw, { level }) : raw;
+export function encodeText(raw: Buffer, format: OutputFormat, level: number): Buffer {
+  // A copy for plain output: the raw bytes are a view into a builder's larger buffer.
+  return format === 'jsonl.gz' ? gzipSync(raw, { level }) : Buffer.from(raw);
 }
 
 /** A gzip member with nothing in it: how an empty .jsonl.gz file stays a valid gzip file. */

@@ -29,7 +29,7 @@ export function encodeChunk(index: number, out: ChunkOutput, format: OutputForma
       records: encodeText(k.records, format, level),
       labels: encodeText(k.labels, format, level),
       count: k.count,
-      rawBytes: Buffer.byteLength(k.records),
+      rawBytes: k.records.byteLength,
     })),
   };
 }

@@ -4,8 +4,8 @@
 import { DAY, MINUTE, type TimeWindow } from '../time/calendar.js';
 
 export function chunkLengthMs(volumeMultiplier: number): number {
-  if (volumeMultiplier <= 1.5) return 10 * MINUTE;
-  if (volumeMultiplier <= 3) return 5 * MINUTE;
+  if (volumeMultiplier <= 1.5) return 5 * MINUTE;
+  if (volumeMultiplier <= 3) return 3 * MINUTE;
   if (volumeMultiplier <= 6) return 2 * MINUTE;
   return MINUTE;
 }

@@ -13,7 +13,10 @@ export interface Pending {
   readonly timestamp: number;
   readonly service: string;
   readonly traceId?: string;
-  body: unknown;
+  /** Where the body's UTF-8 JSON sits in its kind's body buffer: bodies are encoded when emitted,
+   * so the garbage collector never has to carry them while a window is sorted. */
+  readonly bodyStart: number;
+  readonly bodyEnd: number;
   truth?: Truth;
   /** When it reaches the store: the order records are written in. */
   arrival: number;
@@ -58,7 +61,24 @@ function withoutPath(body: unknown, keys: readonly string[]): unknown {
 
 export type Realism = GenerationFile['realism'];
 
-/** Applies realism to one kind's records (sorted by timestamp) and returns them in arrival order. */
+/**
+ * Drops some optional fields from a body the caller chose to damage (the choice is made in
+ * emission order, which is deterministic). Returns the body to serialise and the fields it lost.
+ */
+export function dropOptionalFields(kind: RecordKind, body: unknown, rng: Rng): { body: unknown; removed?: string[] } {
+  const removed: string[] = [];
+  let out = body;
+  for (const path of OPTIONAL_FIELDS[kind]) {
+    if (!rng.chance(0.5)) continue;
+    const stripped = withoutPath(out, path.split('.'));
+    if (stripped === undefined) continue;
+    out = stripped;
+    removed.push(path);
+  }
+  return removed.length > 0 ? { body: out, removed } : { body };
+}
+
+/** Applies late arrivals and duplicates to one kind's records (sorted by timestamp); returns them in arrival order. */
 export function applyRealism(records: Pending[], realism: Realism, rng: Rng, windowEnd: number): Pending[] {
   const late = realism.late_arrivals;
   const maxLate = late.max_delay_secs * SECOND;
@@ -70,17 +90,6 @@ export function applyRealism(records: Pending[], realism: Realism, rng: Rng, win
         r.arrival = r.timestamp + delay;
         r.truth = { ...(r.truth ?? { anomalous: false }), lateMs: delay };
       }
-    }
-    if (realism.missing_optional_fields > 0 && rng.chance(realism.missing_optional_fields)) {
-      const removed: string[] = [];
-      for (const path of OPTIONAL_FIELDS[r.kind]) {
-        if (!rng.chance(0.5)) continue;
-        const stripped = withoutPath(r.body, path.split('.'));
-        if (stripped === undefined) continue;
-        r.body = stripped;
-        removed.push(path);
-      }
-      if (removed.length > 0) r.truth = { ...(r.truth ?? { anomalous: false }), missingFields: removed };
     }
     out.push(r);
     if (realism.duplicates > 0 && rng.chance(realism.duplicates)) {

@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { allGenerators } from '../generators/registry.js';
 import { World, type RunOptions, type WorldConfig } from '../simulation/world.js';
-import { generateChunk } from './chunk.js';
+import { ChunkBuffers, generateChunk } from './chunk.js';
 import type { OutputFormat } from './compress.js';
 import { encodeChunk, type EncodedChunk } from './encoded-chunk.js';
 import { chunkAt } from './plan.js';
@@ -24,14 +24,19 @@ export async function runChunks(setup: WorkerSetup, count: number, workers: numb
     const world = new World(setup.config, setup.options);
     const generators = allGenerators();
     const range = { start: setup.options.start, end: setup.options.end };
+    const buffers = new ChunkBuffers();
     for (let i = 0; i < count; i++) {
       if (signal?.aborted) throw signal.reason;
-      await consume(encodeChunk(i, generateChunk(world, generators, chunkAt(range, setup.chunkMs, i)), setup.format, setup.gzipLevel));
+      await consume(encodeChunk(i, generateChunk(world, generators, chunkAt(range, setup.chunkMs, i), buffers), setup.format, setup.gzipLevel));
     }
     return;
   }
   const n = Math.max(1, Math.min(workers, count));
-  const pool = Array.from({ length: n }, () => new Worker(new URL('./chunk-worker.js', import.meta.url), { workerData: setup }));
+  // The live heap of a worker is small (tens of MB); a cap on the old generation makes V8
+  // collect before its lazy growth pushes RSS past a few hundred MB. Heavier volumes make
+  // bigger windows, so the cap grows with them.
+  const resourceLimits = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: Math.round(160 + 4 * setup.options.volumeMultiplier) };
+  const pool = Array.from({ length: n }, () => new Worker(new URL('./chunk-worker.js', import.meta.url), { workerData: setup, resourceLimits }));
   const maxInFlight = n * 2;
   const done = new Map<number, EncodedChunk>();
   let next = 0;

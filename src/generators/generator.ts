@@ -11,6 +11,8 @@ import type { World } from '../simulation/world.js';
 import type { TimeWindow } from '../time/calendar.js';
 
 export type Emit = <K extends RecordKind>(kind: K, timestamp: number, service: string, body: BodyOf[K], truth?: Truth, traceId?: string) => void;
+/** The same, for a body already serialised (exactly as JSON.stringify would): hot paths skip building the object. */
+export type EmitJson = (kind: RecordKind, timestamp: number, service: string, json: string, truth?: Truth, traceId?: string) => void;
 
 export interface GenerationContext {
   readonly window: TimeWindow;
@@ -23,6 +25,7 @@ export interface GenerationContext {
   /** Requests (and consumed messages) of this window, simulated once and shared by generators. */
   requests(): readonly RequestSim[];
   readonly emit: Emit;
+  readonly emitJson: EmitJson;
 }
 
 export interface Generator {
@@ -32,10 +35,17 @@ export interface Generator {
 }
 
 const NORMAL_TRUTH: Truth = Object.freeze({ anomalous: false });
+/** Normal labels are immutable and shared: one per template, not one per record. */
+const normalByTemplate = new Map<string, Truth>();
 
 /** Labels for a record caused (or coloured) by an incident activity, or normal ones. */
 export function truthOf(activity: IncidentActivity | undefined, templateId?: string): Truth {
-  if (!activity) return templateId ? { anomalous: false, templateId } : NORMAL_TRUTH;
+  if (!activity) {
+    if (!templateId) return NORMAL_TRUTH;
+    let t = normalByTemplate.get(templateId);
+    if (!t) normalByTemplate.set(templateId, (t = Object.freeze({ anomalous: false, templateId })));
+    return t;
+  }
   return { anomalous: true, incidentId: activity.incident.id, phase: activity.phase, templateId };
 }
 

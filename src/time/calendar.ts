@@ -72,8 +72,12 @@ export function isoMicros(ms: number, subMs = 0): string {
 
 /** Go's RFC3339Nano (container runtimes, log shippers): nanoseconds, trailing zeros dropped. */
 export function isoNanos(ms: number, subMs = 0): string {
-  const frac = `${pad3(Math.floor(ms) % 1000)}${pad3(subMs)}${pad3((subMs * 7) % 1000)}`.replace(/0+$/, '');
-  return frac === '' ? `${cache.prefix(ms)}Z` : `${cache.prefix(ms)}.${frac}Z`;
+  let frac = `${pad3(Math.floor(ms) % 1000)}${pad3(subMs)}${pad3((subMs * 7) % 1000)}`;
+  let end = frac.length;
+  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--;
+  if (end === 0) return `${cache.prefix(ms)}Z`;
+  if (end < frac.length) frac = frac.slice(0, end);
+  return `${cache.prefix(ms)}.${frac}Z`;
 }
 
 /** A duration as Go's time.Duration prints it (metav1.Duration in JSON): "30s", "1m0s", "1h2m3s". */

@@ -39,8 +39,8 @@ export function runWindow(world: World, start: number, end: number, generators: 
   const records = new Map<RecordKind, FileRecord[]>();
   const labels = new Map<RecordKind, LabelLine[]>();
   for (const k of output.kinds) {
-    records.set(k.kind, k.records.split('\n').filter(Boolean).map((l) => JSON.parse(l) as FileRecord));
-    labels.set(k.kind, k.labels.split('\n').filter(Boolean).map((l) => JSON.parse(l) as LabelLine));
+    records.set(k.kind, k.records.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as FileRecord));
+    labels.set(k.kind, k.labels.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LabelLine));
   }
   return { output, records, labels };
 }

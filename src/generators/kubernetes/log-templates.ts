@@ -28,6 +28,27 @@ export const ACCESS: Record<string, Template> = {
   generic: t('access.generic', '<*> <*> <*> <*>ms'),
 };
 
+/** The line frameworks print when a request comes in (before the work). */
+export const INCOMING: Record<string, Template> = {
+  django: t('incoming.django', 'Processing <*> <*>'),
+  fastapi: t('incoming.fastapi', '<*> <*> started'),
+  spring: t('incoming.spring', 'Received <*> <*> from <*>'),
+  fastify: t('incoming.fastify', 'incoming request'),
+  nestjs: t('incoming.nestjs', 'Incoming <*> <*>'),
+  grpc: t('incoming.klog', 'Handling request'),
+  generic: t('incoming.generic', 'Handling <*> <*>'),
+};
+
+function frameworkKey(service: Service): string {
+  const fw = service.config.framework;
+  for (const key of ['django', 'fastapi', 'spring', 'fastify', 'nest', 'grpc']) if (fw.startsWith(key)) return key === 'nest' ? 'nestjs' : key;
+  return 'generic';
+}
+
+export function incomingTemplateOf(service: Service): Template {
+  return INCOMING[frameworkKey(service)]!;
+}
+
 export function accessTemplateOf(service: Service): Template {
   const fw = service.config.framework;
   if (fw.startsWith('django')) return ACCESS.django!;

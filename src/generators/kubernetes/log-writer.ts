@@ -8,6 +8,7 @@ import { isoNanos } from '../../time/calendar.js';
 import type { GenerationContext } from '../generator.js';
 import { renderLog, type LogLine } from './log-formats.js';
 import { podLogMeta } from './pod-meta.js';
+import { serializeLogBody } from './log-body.js';
 
 export class LogWriter {
   private sub = 0;
@@ -26,7 +27,7 @@ export class LogWriter {
       const body: KubernetesLogBody = { time: isoNanos(t, this.sub), stream: rendered.stream, _p: 'F', log: rendered.lines[i]!, kubernetes: meta };
       // Continuation lines of a stack trace are lines of their own to a log shipper.
       const lineTruth = i === 0 ? finalTruth : { ...finalTruth, templateId: 'stacktrace' };
-      this.ctx.emit('kubernetes_log', t, service.name, body, lineTruth, traceId);
+      this.ctx.emitJson('kubernetes_log', t, service.name, serializeLogBody(body), lineTruth, traceId);
     }
   }
 
@@ -36,6 +37,6 @@ export class LogWriter {
     const ts = Math.floor(t + skew);
     this.sub = (this.sub + 137) % 1000;
     const body: KubernetesLogBody = { time: isoNanos(ts, this.sub), stream, _p: 'F', log: text, kubernetes: podLogMeta(pod) };
-    this.ctx.emit('kubernetes_log', ts, serviceName, body, skew !== 0 ? { ...truth, skewMs: skew } : truth);
+    this.ctx.emitJson('kubernetes_log', ts, serviceName, serializeLogBody(body), skew !== 0 ? { ...truth, skewMs: skew } : truth);
   }
 }

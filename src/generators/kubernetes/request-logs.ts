@@ -1,10 +1,10 @@
 // The log lines a request leaves behind in every pod it passes: the gateway's access line, each
 // service's business line or error (with its stack), retries, slow queries, cache misses.
-import type { Service } from '../../model/topology.js';
+import type { Consumer, Endpoint, Service } from '../../model/topology.js';
 import type { Rng } from '../../random/rng.js';
 import type { RequestSim, SpanSim } from '../../simulation/requests.js';
 import { isClientError } from '../../simulation/failures.js';
-import { appFrames, handlerLayer, handlerWords, klogSource, serviceLayer, entityOf } from '../code/code-map.js';
+import { appFrames, handlerLayer, handlerWords, klogSource, serviceLayer, entityOf, type CodeLayer } from '../code/code-map.js';
 import { exceptionFor } from '../code/exceptions.js';
 import { truthOf, type GenerationContext } from '../generator.js';
 import type { Arg } from '../template.js';
@@ -12,6 +12,7 @@ import { failingChild, failureVars, fillPath } from '../code/failure-vars.js';
 import type { Level } from './log-formats.js';
 import {
   accessTemplateOf,
+  incomingTemplateOf,
   CACHE_MISS,
   GATEWAY_ACCESS,
   GATEWAY_RATE_LIMITED,
@@ -71,6 +72,27 @@ function routeVar(v: RouteVar, req: RequestSim, span: SpanSim): Arg {
 }
 
 const fmtMs = (ms: number): string => `${ms.toFixed(3)}ms`;
+const THREADS = Array.from({ length: 40 }, (_, i) => `http-nio-8080-exec-${i + 1}`);
+
+interface CodeInfo {
+  readonly handler: CodeLayer;
+  readonly logic: CodeLayer;
+  readonly klogSource: string;
+}
+
+/** The code layers a request to an endpoint (or a consumer) runs through, computed once. */
+const codeCache = new WeakMap<object, CodeInfo>();
+
+function codeOf(service: Service, key: Endpoint | Consumer): CodeInfo {
+  let info = codeCache.get(key);
+  if (!info) {
+    const words = 'route' in key ? handlerWords(key) : ['consume', 'message'];
+    const logic = serviceLayer(service, entityOf(service.name), words);
+    info = { handler: handlerLayer(service, words), logic, klogSource: klogSource(logic.frame) };
+    codeCache.set(key, info);
+  }
+  return info;
+}
 
 export class RequestLogs {
   constructor(
@@ -123,12 +145,12 @@ export class RequestLogs {
   private service(rng: Rng, req: RequestSim, span: SpanSim, service: Service, caller: SpanSim | undefined): void {
     const pod = span.pod!;
     const end = span.start + span.durationMs;
-    const words = span.endpoint ? handlerWords(span.endpoint) : ['consume', 'message'];
-    const handler = handlerLayer(service, words);
-    const logic = serviceLayer(service, entityOf(service.name), words);
-    const thread = `http-nio-8080-exec-${1 + (Number(req.entityId) % 40)}`;
-    const klogSrc = klogSource(logic.frame);
-    const base = { logger: logic.logger, traceId: req.traceId, spanId: span.spanId, thread, source: klogSrc };
+    const code = codeOf(service, span.endpoint ?? span.consumer!);
+    const handler = code.handler;
+    const thread = THREADS[Number(req.entityId) % THREADS.length]!;
+    const base = { logger: code.logic.logger, traceId: req.traceId, spanId: span.spanId, thread, source: code.klogSource };
+
+    if (service.config.log_lines_per_request >= 3 && span.endpoint) this.incoming(req, span, service, caller, code.handler.logger);
 
     // Dependency chatter first, in time order: publishes, cache misses, slow queries, retries.
     for (const child of span.children) {
@@ -179,6 +201,34 @@ export class RequestLogs {
       this.writer.write(service, pod, { ...base, t: end, level: 'warn', template: SLOW_REQUEST, args: [span.endpoint.method, span.endpoint.path, Math.round(span.durationMs)] }, truthOf(span.cause, SLOW_REQUEST.id), req.traceId);
     }
     if (service.config.log_lines_per_request >= 2 && span.endpoint) this.access(req, span, service, caller, handler.logger);
+  }
+
+  private incoming(req: RequestSim, span: SpanSim, service: Service, caller: SpanSim | undefined, logger: string): void {
+    const tpl = incomingTemplateOf(service);
+    const e = span.endpoint!;
+    const path = fillPath(e.path, req.entityId);
+    let args: Arg[] = [];
+    let fields: Array<readonly [string, Arg]> | undefined;
+    switch (tpl.id) {
+      case 'incoming.fastify':
+        fields = [
+          ['reqId', `req-${req.traceId.slice(0, 6)}`],
+          ['req', `${e.method} ${path}`],
+        ];
+        break;
+      case 'incoming.klog':
+        fields = [
+          ['method', e.method],
+          ['path', path],
+        ];
+        break;
+      case 'incoming.spring':
+        args = [e.method, path, caller?.pod?.ip ?? '10.0.1.10'];
+        break;
+      default:
+        args = [e.method, path];
+    }
+    this.writer.write(service, span.pod!, { t: span.start + 0.05, level: 'info', template: tpl, args, logger, traceId: req.traceId, spanId: span.spanId, fields, source: 'handler.go:61' }, truthOf(span.cause, tpl.id), req.traceId);
   }
 
   private access(req: RequestSim, span: SpanSim, service: Service, caller: SpanSim | undefined, logger: string): void {

@@ -1,6 +1,6 @@
 // Sentry error events: one per service span where a failure was raised, plus about half of the
 // callers that got an error back from a dependency (the rest handle or only log it). Client
-// errors (4xx) are not reported, and the edge gateway runs no Sentry SDK.
+// errors (4xx) are not reported; the edge gateway reports errors but sends no transactions.
 import type { Breadcrumb } from '@sentry/core';
 import type { SentryErrorBody, Truth } from '../../model/record.js';
 import type { Rng } from '../../random/rng.js';
@@ -100,7 +100,8 @@ export class SentryErrorGenerator implements Generator {
       const truth: Truth = truthOf(span.cause, templateId);
       ctx.emit('sentry_error', envelopeAt, pod.service, body, skewMs !== 0 ? { ...truth, skewMs } : truth, req.traceId);
     };
-    const walker = new SpanWalker(topology.edge.name, profile, visit, true);
+    // The gateway reports its errors too (sentry-go); only its transactions are off (see transactions.ts).
+    const walker = new SpanWalker('', profile, visit, true);
     for (req of ctx.requests()) walker.walk(req.root);
   }
 }

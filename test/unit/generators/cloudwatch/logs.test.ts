@@ -63,7 +63,7 @@ describe('CloudWatch logs', () => {
   it('is deterministic', () => {
     const again = runWindow(makeWorld({ start: START, end: END, incidentsPerDay: 0, placed: world.options.placed }), START, START + 10 * MINUTE, [LOGS]);
     const first = runWindow(world, START, START + 10 * MINUTE, [LOGS]);
-    const text = (c: typeof first) => c.output.kinds.map((k) => k.records + k.labels).join('');
+    const text = (c: typeof first) => c.output.kinds.map((k) => k.records.toString("utf8") + k.labels.toString("utf8")).join('');
     expect(text(first).length).toBeGreaterThan(1000);
     expect(text(again)).toBe(text(first));
   });

@@ -36,7 +36,7 @@ describe('Sentry transactions', () => {
 
   it('is deterministic: the same world and window give the same bytes', () => {
     const again = runSentry(makeWorld({ start: START, end: END, incidentsPerDay: 50 }), START, END);
-    const text = (r: SentryRun) => r.chunk.output.kinds.filter((k) => k.kind === 'sentry_transaction').map((k) => k.records + k.labels);
+    const text = (r: SentryRun) => r.chunk.output.kinds.filter((k) => k.kind === 'sentry_transaction').map((k) => k.records.toString("utf8") + k.labels.toString("utf8"));
     expect(run.transactions.length).toBeGreaterThan(100);
     expect(text(again)).toEqual(text(run));
   });
