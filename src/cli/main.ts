@@ -7,6 +7,9 @@ import { toolVersion } from '../version.js';
 import { planGenerate, runGenerate, type GenerateFlags } from './commands/generate.js';
 import { runScenarios } from './commands/scenarios.js';
 import { printValidate, runValidate, type ValidateFlags } from './commands/validate.js';
+import { printReplayReport, runReplayCommand, type ReplayFlags } from './commands/replay.js';
+import { HealthcheckError } from '../replay/replay.js';
+import { sinkTypes } from '../sinks/registry.js';
 import { printGenerateSummary } from './summary.js';
 
 /** Exit codes: 0 ok, 1 failed (data lost or invalid), 2 bad input (nothing written). */
@@ -56,6 +59,69 @@ export function buildProgram(): Command {
     try {
       const result = await runGenerate(plan, { clock: systemClock, stderr: process.stderr, signal: controller.signal }, flags.progress !== false && process.stderr.isTTY === true);
       process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : printGenerateSummary(result));
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
+
+  const replay = program
+    .command('replay')
+    .description('play a dataset (or --generate, or --live) into real backends on a time-compressed schedule')
+    .argument('[dir]', 'a dataset folder written by generate')
+    .option('--generate', 'generate the history on the fly (takes the generate options below), no files')
+    .option('--live', 'an endless history from now on, at speed 1, for demo stacks that should look alive')
+    .option('--to <types>', `comma-separated sink types with their defaults and environment variables: ${sinkTypes().map((t) => t.type).join(', ')}`)
+    .option('--sinks <file>', 'YAML with one block per sink (type, endpoint, auth, batch, kinds ...)')
+    .option('--speed <x>', 'simulated time per wall time: 60 = an hour per minute, max = as fast as the backends accept (default max; live: 1)')
+    .option('--rebase <mode>', 'move timestamps so the history ends now (end, default) or starts now (start)')
+    .option('--no-rebase', 'keep the original timestamps')
+    .option('--checkpoint <file>', 'where to remember progress (default .obsynth/replay-<id>.checkpoint.json); a rerun resumes from it')
+    .option('--restart', 'ignore an existing checkpoint and start over')
+    .option('--report <file>', 'also write the delivery report as JSON')
+    .option('--dry-run', 'read and route everything, send nothing')
+    .option('--no-progress', 'no progress line on the terminal')
+    .option('--hours <n>', 'with --generate: length of the range in hours')
+    .option('--days <n>', 'with --generate: length of the range in days')
+    .option('--start <iso>', 'with --generate: start of the range')
+    .option('--end <iso>', 'with --generate: end of the range')
+    .option('--seed <n>', 'with --generate/--live: random seed')
+    .option('--sources <list>', 'with --generate/--live: which sources to generate')
+    .option('--volume-multiplier <x>', 'with --generate/--live: scale volumes')
+    .option('--incidents-per-day <n>', 'with --generate/--live: random incidents per day')
+    .option('--all-incidents', 'with --generate: one incident of every type')
+    .option('--incident <type[@time][/target]>', 'with --generate: place an incident (repeatable)', collect, [])
+    .option('--workers <n>', 'with --generate: worker threads');
+  configOptions(replay).action(async (dir: string | undefined, flags: ReplayFlags) => {
+    const stop = new AbortController();
+    const abort = new AbortController();
+    // First Ctrl-C: stop reading and deliver what is queued. Second: abort at once.
+    const onSignal = () => {
+      if (!stop.signal.aborted) {
+        process.stderr.write('\nstopping: delivering what is queued (Ctrl-C again to abort now)\n');
+        stop.abort(new Error('interrupted'));
+      } else abort.abort(new Error('aborted'));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const { report, exitCode, checkpoint } = await runReplayCommand(dir, flags, {
+        clock: systemClock,
+        env: process.env,
+        stderr: process.stderr,
+        stop: stop.signal,
+        abort: abort.signal,
+        showProgress: flags.progress !== false && process.stderr.isTTY === true,
+      });
+      process.stdout.write(printReplayReport(report, checkpoint));
+      process.exitCode = exitCode;
+    } catch (err) {
+      if (err instanceof HealthcheckError) {
+        process.stderr.write(`obsynth: ${err.message}\n`);
+        process.exitCode = EXIT.failed;
+        return;
+      }
+      throw err;
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -1,6 +1,6 @@
 // The terminal rendering of a validation report: the verdicts first, then the detail per kind,
 // then the quality figures. Plain text, no colour, at most ~100 columns where it can.
-import { formatLineProblem, pct } from './checks.js';
+import { pct } from './checks.js';
 import type { CheckResult, KindReport, ValidationReport } from './report.js';
 
 const n = (x: number) => x.toLocaleString('en-US');

@@ -218,7 +218,7 @@ export class BackgroundLogs {
   // ---- cron jobs ------------------------------------------------------------------------------
 
   private jobs(): void {
-    const { window, world } = this.ctx;
+    const { world } = this.ctx;
     for (const run of this.ctx.jobRuns) {
       const service = world.topology.findService(run.job.service);
       if (!service) continue;
@@ -253,7 +253,7 @@ export class BackgroundLogs {
   // ---- incidents wearing services down ---------------------------------------------------------
 
   private incidents(rng: Rng): void {
-    const { window, world, incidents, conditions } = this.ctx;
+    const { window, incidents, conditions } = this.ctx;
     for (let m = Math.ceil(window.start / MINUTE) * MINUTE; m < window.end; m += MINUTE) {
       for (const incident of incidents) {
         if (m < incident.onset || m >= incident.end + 10 * MINUTE) continue;

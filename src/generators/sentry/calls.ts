@@ -1,7 +1,7 @@
 // The outgoing calls a service span made, as a Sentry SDK records them: a child span in the
 // transaction (op, description, data) and a breadcrumb on an error. SQL text and URL shapes are
 // built once per (service, endpoint, operation) and reused.
-import { DATASTORE_PORTS, fillPath, hostOfDatastore } from '../code/failure-vars.js';
+import { DATASTORE_PORTS, hostOfDatastore } from '../code/failure-vars.js';
 import type { Breadcrumb, SpanJSON } from '@sentry/core';
 import type { Datastore, Endpoint, Topology } from '../../model/topology.js';
 import { hashString, hex32 } from '../../random/rng.js';

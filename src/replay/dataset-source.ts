@@ -1,0 +1,125 @@
+// Records of a dataset folder, merged across kinds in timestamp order, day by day. Each file is
+// read as a stream (gzip members decompressed on the fly), so memory stays flat.
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { UsageError } from '../config/errors.js';
+import { RECORD_KINDS, type FileRecord, type RecordKind } from '../model/record.js';
+import { MANIFEST } from '../sinks/file/dataset-layout.js';
+import { kindOfLine, timestampOfLine, type RecordSource, type StreamedRecord } from './record-stream.js';
+
+interface ManifestFile {
+  path: string;
+  kind: RecordKind;
+  role: 'records' | 'labels';
+  day?: string;
+  records: number;
+}
+
+interface Manifest {
+  range: { start: string; end: string };
+  files: ManifestFile[];
+}
+
+export class DatasetSource implements RecordSource {
+  readonly identity: string;
+  readonly range: { start: number; end: number };
+  readonly live = false;
+  private readonly manifest: Manifest;
+
+  constructor(private readonly dir: string) {
+    const path = join(dir, MANIFEST);
+    if (!existsSync(path)) throw new UsageError(`${dir} is not a dataset: ${MANIFEST} is missing (was the generate run interrupted?)`);
+    const text = readFileSync(path, 'utf8');
+    this.manifest = JSON.parse(text) as Manifest;
+    this.identity = `dataset:${createHash('sha256').update(text).digest('hex')}`;
+    this.range = { start: Date.parse(this.manifest.range.start), end: Date.parse(this.manifest.range.end) };
+  }
+
+  /** Record files grouped by day (undefined day = unsplit), days in order, kinds in a fixed order. */
+  private groups(): ManifestFile[][] {
+    const files = this.manifest.files.filter((f) => f.role === 'records');
+    const days = [...new Set(files.map((f) => f.day ?? ''))].sort();
+    const order = (k: RecordKind) => RECORD_KINDS.indexOf(k);
+    return days.map((d) => files.filter((f) => (f.day ?? '') === d).sort((a, b) => order(a.kind) - order(b.kind)));
+  }
+
+  async *records(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<StreamedRecord> {
+    let seq = 0;
+    for (const group of this.groups()) {
+      // Skip whole day groups that are before the checkpoint without reading them.
+      const count = group.reduce((a, f) => a + f.records, 0);
+      if (seq + count <= after) {
+        seq += count;
+        continue;
+      }
+      const heads = group.map((f) => new LineCursor(join(this.dir, f.path)));
+      try {
+        for (const h of heads) await h.next();
+        for (;;) {
+          if (signal?.aborted) return;
+          // The smallest timestamp next (ties: the kind order), keeping each file's own order.
+          let best = -1;
+          let bestTime = Infinity;
+          for (let i = 0; i < heads.length; i++) {
+            const t = heads[i]!.time;
+            if (t < bestTime) {
+              bestTime = t;
+              best = i;
+            }
+          }
+          if (best < 0) break;
+          const line = heads[best]!.line!;
+          seq++;
+          if (seq > after) {
+            const kind = kindOfLine(line);
+            if (kind && wanted.has(kind)) yield { seq, record: JSON.parse(line) as FileRecord };
+          }
+          await heads[best]!.next();
+        }
+      } finally {
+        for (const h of heads) h.close();
+      }
+    }
+  }
+}
+
+/** Reads a (gzipped) JSON Lines file one line at a time. */
+class LineCursor {
+  line: string | undefined;
+  time = Infinity;
+  private readonly iterator: AsyncIterator<string>;
+  private readonly close_: () => void;
+
+  constructor(path: string) {
+    const raw = createReadStream(path);
+    const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+    const rl = createInterface({ input, crlfDelay: Infinity });
+    this.iterator = rl[Symbol.asyncIterator]();
+    this.close_ = () => {
+      rl.close();
+      raw.destroy();
+    };
+  }
+
+  async next(): Promise<void> {
+    for (;;) {
+      const r = await this.iterator.next();
+      if (r.done) {
+        this.line = undefined;
+        this.time = Infinity;
+        return;
+      }
+      if (r.value === '') continue;
+      this.line = r.value;
+      this.time = timestampOfLine(r.value);
+      return;
+    }
+  }
+
+  close(): void {
+    this.close_();
+  }
+}

@@ -1,0 +1,173 @@
+// Records made on the fly (no files): the same engine as `generate`, chunk by chunk, each
+// chunk's kinds merged by timestamp. Live mode never ends: chunks follow the wall clock.
+import { createHash } from 'node:crypto';
+import { ChunkBuffers, generateChunk } from '../engine/chunk.js';
+import { chunkAt, chunkLengthMs, countChunks } from '../engine/plan.js';
+import { runChunks } from '../engine/worker-pool.js';
+import type { EncodedChunk } from '../engine/encoded-chunk.js';
+import { allGenerators } from '../generators/registry.js';
+import { RECORD_KINDS, type FileRecord, type RecordKind } from '../model/record.js';
+import { World, type RunOptions, type WorldConfig } from '../simulation/world.js';
+import { MINUTE } from '../time/calendar.js';
+import type { Clock } from '../time/clock.js';
+import { kindOfLine, timestampOfLine, type RecordSource, type StreamedRecord } from './record-stream.js';
+
+function identityOf(config: WorldConfig, run: RunOptions, live: boolean): string {
+  const h = createHash('sha256').update(JSON.stringify({ config, run, live })).digest('hex');
+  return `${live ? 'live' : 'generated'}:${h}`;
+}
+
+/** Lines of one chunk, merged across kinds by timestamp (each kind keeps its own order). */
+function* mergeChunk(kinds: ReadonlyArray<{ kind: RecordKind; text: string }>): Generator<string> {
+  const order = (k: RecordKind) => RECORD_KINDS.indexOf(k);
+  const lists = [...kinds].sort((a, b) => order(a.kind) - order(b.kind)).map((k) => k.text.split('\n').filter(Boolean));
+  const pos = lists.map(() => 0);
+  for (;;) {
+    let best = -1;
+    let bestTime = Infinity;
+    for (let i = 0; i < lists.length; i++) {
+      const line = lists[i]![pos[i]!];
+      if (line === undefined) continue;
+      const t = timestampOfLine(line);
+      if (t < bestTime) {
+        bestTime = t;
+        best = i;
+      }
+    }
+    if (best < 0) return;
+    yield lists[best]![pos[best]!++]!;
+  }
+}
+
+export class GeneratedSource implements RecordSource {
+  readonly identity: string;
+  readonly range: { start: number; end: number };
+  readonly live = false;
+
+  constructor(
+    private readonly config: WorldConfig,
+    private readonly run: RunOptions,
+    private readonly workers: number,
+  ) {
+    this.identity = identityOf(config, run, false);
+    this.range = { start: run.start, end: run.end };
+  }
+
+  async *records(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<StreamedRecord> {
+    const chunkMs = chunkLengthMs(this.run.volumeMultiplier);
+    const total = countChunks(this.run, chunkMs);
+    // runChunks pushes chunks; this mailbox turns them into a pull, one chunk at a time.
+    let waiting: ((c: EncodedChunk | undefined) => void) | undefined;
+    let pending: EncodedChunk | undefined | null = null;
+    let taken: (() => void) | undefined;
+    let failure: unknown;
+    let finished = false;
+    // Stopping early (a consumer that breaks out) must stop the workers too.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const producer = runChunks(
+      { config: this.config, options: this.run, chunkMs, format: 'jsonl', gzipLevel: 1 },
+      total,
+      this.workers,
+      (chunk) =>
+        new Promise<void>((resolve) => {
+          taken = resolve;
+          if (waiting) {
+            const w = waiting;
+            waiting = undefined;
+            w(chunk);
+          } else pending = chunk;
+        }),
+      controller.signal,
+    ).then(
+      () => {
+        finished = true;
+        if (waiting) waiting(undefined);
+        else pending = undefined;
+      },
+      (err: unknown) => {
+        failure = err;
+        if (waiting) waiting(undefined);
+        else pending = undefined;
+      },
+    );
+    const nextChunk = (): Promise<EncodedChunk | undefined> => {
+      if (pending !== null) {
+        const c = pending;
+        pending = null;
+        return Promise.resolve(c);
+      }
+      return new Promise((resolve) => (waiting = resolve));
+    };
+    let seq = 0;
+    try {
+      for (;;) {
+        const chunk = await nextChunk();
+        if (!chunk) break;
+        const kinds = chunk.kinds.map((k) => ({ kind: k.kind, text: Buffer.from(k.records).toString('utf8') }));
+        const release = taken;
+        taken = undefined;
+        release?.();
+        for (const line of mergeChunk(kinds)) {
+          seq++;
+          if (seq <= after) continue;
+          const kind = kindOfLine(line);
+          if (kind && wanted.has(kind)) yield { seq, record: JSON.parse(line) as FileRecord };
+        }
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      const stoppedEarly = !finished;
+      if (stoppedEarly) controller.abort(new Error('replay stopped'));
+      taken?.();
+      await producer;
+      if (failure && !stoppedEarly) throw failure;
+    }
+  }
+}
+
+/**
+ * An endless history from now on, generated a minute at a time just before the wall clock
+ * reaches it, for demo stacks that should look alive.
+ */
+export class LiveSource implements RecordSource {
+  readonly identity: string;
+  readonly range: { start: number; end: number };
+  readonly live = true;
+  private readonly world: World;
+
+  constructor(
+    config: WorldConfig,
+    run: Omit<RunOptions, 'start' | 'end'>,
+    private readonly clock: Clock,
+    start: number,
+  ) {
+    const aligned = Math.floor(start / MINUTE) * MINUTE;
+    const options: RunOptions = { ...run, start: aligned, end: aligned + 10 * 366 * 24 * 60 * MINUTE };
+    this.world = new World(config, options);
+    this.identity = identityOf(config, options, true);
+    this.range = { start: aligned, end: options.end };
+  }
+
+  async *records(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<StreamedRecord> {
+    const generators = allGenerators();
+    const buffers = new ChunkBuffers();
+    let seq = 0;
+    for (let i = 0; ; i++) {
+      if (signal?.aborted) return;
+      const window = chunkAt(this.range, MINUTE, i);
+      // Generate a little ahead of the clock, never far ahead.
+      const lead = window.start - this.clock.now() - 20_000;
+      if (lead > 0) await this.clock.sleep(lead, signal).catch(() => undefined);
+      if (signal?.aborted) return;
+      const out = generateChunk(this.world, generators, window, buffers);
+      for (const line of mergeChunk(out.kinds.map((k) => ({ kind: k.kind, text: k.records.toString('utf8') })))) {
+        seq++;
+        if (seq <= after) continue;
+        const kind = kindOfLine(line);
+        if (kind && wanted.has(kind)) yield { seq, record: JSON.parse(line) as FileRecord };
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// Every sink type, looked up by the `type` key of a sink block (one explicit table, like
+// Vector's component registry). Each entry says which record kinds it can send, its config
+// schema, the defaults `--to TYPE` uses (environment variables included), and how to build it.
+import type { z } from 'zod';
+import type { RecordKind } from '../model/record.js';
+import type { Clock } from '../time/clock.js';
+import { FILE_SINK } from './file/definition.js';
+import type { Sink } from './sink.js';
+
+export interface SinkContext {
+  readonly name: string;
+  readonly kinds: readonly RecordKind[];
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface SinkType {
+  readonly type: string;
+  readonly description: string;
+  /** Kinds it can send (a block's `kinds` must be a subset). */
+  readonly kinds: readonly RecordKind[];
+  /** The block's own keys (besides the common ones), strict. */
+  readonly schema: z.ZodObject;
+  /** The block `--to TYPE` stands for, from the environment where the ecosystem has variables. */
+  defaults(env: NodeJS.ProcessEnv): Record<string, unknown>;
+  create(config: unknown, ctx: SinkContext): Sink;
+}
+
+/** The table: add a sink type here. */
+const SINK_TYPES: readonly SinkType[] = [FILE_SINK];
+
+export function sinkType(type: string): SinkType | undefined {
+  return SINK_TYPES.find((t) => t.type === type);
+}
+
+export function sinkTypes(): readonly SinkType[] {
+  return SINK_TYPES;
+}

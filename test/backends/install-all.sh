@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs every backend the integration tests start (idempotent; instant when cached).
+# Called by .ci/run before `npm test`. Cache: ${OBSYNTH_CACHE:-$HOME/.cache/obsynth}.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+start=$SECONDS
+for backend in prometheus victorialogs otelcol; do
+  bash "$here/$backend.sh" install
+done
+echo "[backends] all installed in $((SECONDS - start))s (cache: ${OBSYNTH_CACHE:-$HOME/.cache/obsynth}, $(du -sh "${OBSYNTH_CACHE:-$HOME/.cache/obsynth}" 2>/dev/null | cut -f1))" >&2
