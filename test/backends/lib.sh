@@ -17,7 +17,6 @@ use_go_cache() {
   export GOMODCACHE="$OBSYNTH_CACHE/go/mod"
   export GOCACHE="$OBSYNTH_CACHE/go/build-cache"
   export GOTOOLCHAIN=local
-  export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod"
   say "using $(go version) with GOPATH=$GOPATH"
 }
 

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { FileRecord } from '../../../src/model/record.js';
+import { rebaseRecord, shiftIso, shiftLogLine } from '../../../src/replay/rebase-body.js';
+import { rebaseShift } from '../../../src/replay/rebase.js';
+import { DAY, HOUR } from '../../../src/time/calendar.js';
+import { makeWorld, runWindow } from '../../support/world.js';
+
+const SHIFT = 5 * DAY + 3 * HOUR + 7000;
+
+describe('rebaseShift', () => {
+  const range = { start: Date.UTC(2026, 10, 1), end: Date.UTC(2026, 10, 2) };
+  const now = Date.UTC(2026, 10, 29, 12, 0, 0, 750);
+  it('ends the history now, starts it now, or leaves it', () => {
+    expect(range.end + rebaseShift('end', range, now)).toBe(Date.UTC(2026, 10, 29, 12, 0, 0));
+    expect(range.start + rebaseShift('start', range, now)).toBe(Date.UTC(2026, 10, 29, 12, 0, 0));
+    expect(rebaseShift('none', range, now)).toBe(0);
+  });
+});
+
+describe('shifting timestamps', () => {
+  it('moves RFC 3339 strings keeping precision and zone', () => {
+    expect(shiftIso('2026-11-24T23:59:58.123456789Z', SHIFT)).toBe('2026-11-30T03:00:05.123456789Z');
+    expect(shiftIso('2026-11-24T10:00:00+01:00', HOUR)).toBe('2026-11-24T11:00:00+01:00');
+  });
+
+  it('moves the stamps log lines print, in every format we write', () => {
+    const y = 2026;
+    expect(shiftLogLine('I1124 23:59:58.123456       1 handler.go:61] "Handling request"', SHIFT, y)).toBe('I1130 03:00:05.123456       1 handler.go:61] "Handling request"');
+    expect(shiftLogLine('2026-11-24 23:59:58,123 INFO [users.views] ok', SHIFT, y)).toBe('2026-11-30 03:00:05,123 INFO [users.views] ok');
+    expect(shiftLogLine('time=2026-11-24T23:59:58.123Z level=INFO msg="x"', SHIFT, y)).toBe('time=2026-11-30T03:00:05.123Z level=INFO msg="x"');
+    expect(shiftLogLine('{"level":30,"time":1795996798123,"msg":"x"}', SHIFT, y)).toBe(`{"level":30,"time":${1795996798123 + SHIFT},"msg":"x"}`);
+    expect(shiftLogLine('2026-11-24 23:59:58 UTC:10.0.1.1(5432):app@shop:[1]:LOG:  checkpoint starting: time', SHIFT, y)).toBe('2026-11-30 03:00:05 UTC:10.0.1.1(5432):app@shop:[1]:LOG:  checkpoint starting: time');
+  });
+});
+
+describe('rebaseRecord', () => {
+  it('moves every time field of every kind and nothing else', () => {
+    const world = makeWorld({ incidentsPerDay: 50 });
+    const start = Date.UTC(2026, 10, 24, 14, 0, 0);
+    const { records } = runWindow(world, start, start + 10 * 60_000);
+    expect(records.size).toBeGreaterThanOrEqual(9);
+    for (const list of records.values()) {
+      for (const r of list.slice(0, 50)) {
+        const moved = rebaseRecord(r, SHIFT);
+        expect(moved.timestamp).toBe(r.timestamp + SHIFT);
+        expect(moved.id).toBe(r.id);
+        // The original is not changed.
+        expect(JSON.stringify(rebaseRecord(r, 0))).toBe(JSON.stringify(r));
+        // No time of the original day is left in the body (all moved to the new day or later).
+        const text = JSON.stringify(moved.body);
+        const oldDay = new Date(r.timestamp).toISOString().slice(0, 10);
+        if (r.kind !== 'cloudwatch_alarm' && r.kind !== 'kubernetes_event') expect(text.includes(oldDay), `${r.kind}: ${text.slice(0, 300)}`).toBe(false);
+        const moveBack = rebaseRecord(moved as FileRecord, -SHIFT);
+        expect(JSON.stringify(moveBack.body)).toBe(JSON.stringify(r.body));
+      }
+    }
+  });
+});
