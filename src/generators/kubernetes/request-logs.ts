@@ -9,7 +9,7 @@ import { exceptionFor } from '../code/exceptions.js';
 import { truthOf, type GenerationContext } from '../generator.js';
 import type { Arg } from '../template.js';
 import { failingChild, failureVars, fillPath } from '../code/failure-vars.js';
-import type { Level } from './log-formats.js';
+import type { Level, LogLine } from './log-formats.js';
 import {
   accessTemplateOf,
   incomingTemplateOf,
@@ -23,8 +23,10 @@ import {
   SLOW_QUERY,
   SLOW_REQUEST,
   UPSTREAM_FAILED,
+  type RouteTemplates,
   type RouteVar,
 } from './log-templates.js';
+import type { Template } from '../template.js';
 import type { LogWriter } from './log-writer.js';
 
 const STATUSES = ['pending', 'paid', 'shipped', 'delivered'];
@@ -72,12 +74,21 @@ function routeVar(v: RouteVar, req: RequestSim, span: SpanSim): Arg {
 }
 
 const fmtMs = (ms: number): string => `${ms.toFixed(3)}ms`;
+/** A log line for a span: the span's constant parts plus this line's own (no object spread on the hot path). */
+type LineBase = Pick<LogLine, 'logger' | 'traceId' | 'spanId' | 'thread' | 'source'>;
+function lineOf(base: LineBase, own: Pick<LogLine, 't' | 'level' | 'template' | 'args'> & Partial<Pick<LogLine, 'error'>>): LogLine {
+  return { t: own.t, level: own.level, template: own.template, args: own.args, error: own.error, logger: base.logger, traceId: base.traceId, spanId: base.spanId, thread: base.thread, source: base.source };
+}
+
 const THREADS = Array.from({ length: 40 }, (_, i) => `http-nio-8080-exec-${i + 1}`);
 
 interface CodeInfo {
   readonly handler: CodeLayer;
   readonly logic: CodeLayer;
   readonly klogSource: string;
+  readonly work: RouteTemplates;
+  readonly incoming: Template;
+  readonly access: Template;
 }
 
 /** The code layers a request to an endpoint (or a consumer) runs through, computed once. */
@@ -88,7 +99,8 @@ function codeOf(service: Service, key: Endpoint | Consumer): CodeInfo {
   if (!info) {
     const words = 'route' in key ? handlerWords(key) : ['consume', 'message'];
     const logic = serviceLayer(service, entityOf(service.name), words);
-    info = { handler: handlerLayer(service, words), logic, klogSource: klogSource(logic.frame) };
+    const work = 'route' in key ? routeTemplates(service, key) : queueTemplates(service, key.queue);
+    info = { handler: handlerLayer(service, words), logic, klogSource: klogSource(logic.frame), work, incoming: incomingTemplateOf(service), access: accessTemplateOf(service) };
     codeCache.set(key, info);
   }
   return info;
@@ -150,24 +162,24 @@ export class RequestLogs {
     const thread = THREADS[Number(req.entityId) % THREADS.length]!;
     const base = { logger: code.logic.logger, traceId: req.traceId, spanId: span.spanId, thread, source: code.klogSource };
 
-    if (service.config.log_lines_per_request >= 3 && span.endpoint) this.incoming(req, span, service, caller, code.handler.logger);
+    if (service.config.log_lines_per_request >= 3 && span.endpoint) this.incoming(req, span, code.incoming, caller, code.handler.logger);
 
     // Dependency chatter first, in time order: publishes, cache misses, slow queries, retries.
     for (const child of span.children) {
       const at = child.start + child.durationMs;
       if (child.isDatastore) {
         if (child.cacheMiss && service.config.log_lines_per_request >= 2) {
-          this.writer.write(service, pod, { ...base, t: at, level: 'info', template: CACHE_MISS, args: [`${entityOf(service.name)}:${req.entityId}`] }, truthOf(child.cause, CACHE_MISS.id), req.traceId);
+          this.writer.write(service, pod, lineOf(base, {t: at, level: 'info', template: CACHE_MISS, args: [`${entityOf(service.name)}:${req.entityId}`] }), truthOf(child.cause, CACHE_MISS.id), req.traceId);
         }
         if (child.operation.startsWith('publish') && !child.failure) {
-          this.writer.write(service, pod, { ...base, t: at, level: 'info', template: PUBLISHED, args: [child.operation.split(' ')[1] ?? 'events', 180 + (Number(req.entityId) % 900)] }, truthOf(child.cause, PUBLISHED.id), req.traceId);
+          this.writer.write(service, pod, lineOf(base, {t: at, level: 'info', template: PUBLISHED, args: [child.operation.split(' ')[1] ?? 'events', 180 + (Number(req.entityId) % 900)] }), truthOf(child.cause, PUBLISHED.id), req.traceId);
         }
         if (child.target === 'postgres' && child.durationMs > 500) {
-          this.writer.write(service, pod, { ...base, t: at, level: 'warn', template: SLOW_QUERY, args: ['postgres', Math.round(child.durationMs), child.operation] }, truthOf(child.cause, SLOW_QUERY.id), req.traceId);
+          this.writer.write(service, pod, lineOf(base, {t: at, level: 'warn', template: SLOW_QUERY, args: ['postgres', Math.round(child.durationMs), child.operation] }), truthOf(child.cause, SLOW_QUERY.id), req.traceId);
         }
       }
       if (child.failure && (child.failure.endsWith('timeout') || child.status === 503 || child.failure === 'rate_limited')) {
-        this.writer.write(service, pod, { ...base, t: at, level: 'warn', template: RETRYING, args: [child.target, child.failure, 2] }, truthOf(child.cause, RETRYING.id), req.traceId);
+        this.writer.write(service, pod, lineOf(base, {t: at, level: 'warn', template: RETRYING, args: [child.target, child.failure, 2] }), truthOf(child.cause, RETRYING.id), req.traceId);
       }
     }
 
@@ -179,7 +191,7 @@ export class RequestLogs {
         this.writer.write(
           service,
           pod,
-          { ...base, t: end - 0.5, level: 'error', template: spec.template, args: spec.args(vars), error: { type: spec.type, module: spec.module, message, frames: spec.frames } },
+          lineOf(base, {t: end - 0.5, level: 'error', template: spec.template, args: spec.args(vars), error: { type: spec.type, module: spec.module, message, frames: spec.frames } }),
           truthOf(span.cause, spec.template.id),
           req.traceId,
           appFrames(service, span.endpoint, 'consume'),
@@ -187,24 +199,24 @@ export class RequestLogs {
       } else {
         const failed = span.children.find((c) => c.failure);
         const args = [span.upstream ?? failed?.target ?? '-', failed?.status ?? 503, span.operation];
-        this.writer.write(service, pod, { ...base, t: end - 0.5, level: 'error', template: UPSTREAM_FAILED, args }, truthOf(span.cause, UPSTREAM_FAILED.id), req.traceId);
+        this.writer.write(service, pod, lineOf(base, {t: end - 0.5, level: 'error', template: UPSTREAM_FAILED, args }), truthOf(span.cause, UPSTREAM_FAILED.id), req.traceId);
       }
     } else if (span.consumer) {
-      const tpl = queueTemplates(service, span.consumer.queue);
-      this.writer.write(service, pod, { ...base, t: end, level: 'info', template: tpl.success, args: tpl.vars.map((v) => routeVar(v, req, span)) }, truthOf(span.cause, tpl.success.id), req.traceId);
+      const tpl = code.work;
+      this.writer.write(service, pod, lineOf(base, {t: end, level: 'info', template: tpl.success, args: tpl.vars.map((v) => routeVar(v, req, span)) }), truthOf(span.cause, tpl.success.id), req.traceId);
     } else if (span.endpoint && span.status < 400) {
-      const tpl = routeTemplates(service, span.endpoint);
-      this.writer.write(service, pod, { ...base, t: span.start + span.durationMs * 0.8, level: 'info', template: tpl.success, args: tpl.vars.map((v) => routeVar(v, req, span)) }, truthOf(span.cause, tpl.success.id), req.traceId);
+      const tpl = code.work;
+      this.writer.write(service, pod, lineOf(base, {t: span.start + span.durationMs * 0.8, level: 'info', template: tpl.success, args: tpl.vars.map((v) => routeVar(v, req, span)) }), truthOf(span.cause, tpl.success.id), req.traceId);
     }
 
     if (span.durationMs > 1000 && !span.failure && span.endpoint) {
-      this.writer.write(service, pod, { ...base, t: end, level: 'warn', template: SLOW_REQUEST, args: [span.endpoint.method, span.endpoint.path, Math.round(span.durationMs)] }, truthOf(span.cause, SLOW_REQUEST.id), req.traceId);
+      this.writer.write(service, pod, lineOf(base, {t: end, level: 'warn', template: SLOW_REQUEST, args: [span.endpoint.method, span.endpoint.path, Math.round(span.durationMs)] }), truthOf(span.cause, SLOW_REQUEST.id), req.traceId);
     }
-    if (service.config.log_lines_per_request >= 2 && span.endpoint) this.access(req, span, service, caller, handler.logger);
+    if (service.config.log_lines_per_request >= 2 && span.endpoint) this.access(req, span, service, code.access, caller, handler.logger);
   }
 
-  private incoming(req: RequestSim, span: SpanSim, service: Service, caller: SpanSim | undefined, logger: string): void {
-    const tpl = incomingTemplateOf(service);
+  private incoming(req: RequestSim, span: SpanSim, tpl: Template, caller: SpanSim | undefined, logger: string): void {
+    const service = this.ctx.world.topology.service(span.target);
     const e = span.endpoint!;
     const path = fillPath(e.path, req.entityId);
     let args: Arg[] = [];
@@ -231,8 +243,7 @@ export class RequestLogs {
     this.writer.write(service, span.pod!, { t: span.start + 0.05, level: 'info', template: tpl, args, logger, traceId: req.traceId, spanId: span.spanId, fields, source: 'handler.go:61' }, truthOf(span.cause, tpl.id), req.traceId);
   }
 
-  private access(req: RequestSim, span: SpanSim, service: Service, caller: SpanSim | undefined, logger: string): void {
-    const tpl = accessTemplateOf(service);
+  private access(req: RequestSim, span: SpanSim, service: Service, tpl: Template, caller: SpanSim | undefined, logger: string): void {
     const e = span.endpoint!;
     const path = fillPath(e.path, req.entityId);
     const callerIp = caller?.pod?.ip ?? '10.0.1.10';
