@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { UsageError } from '../config/errors.js';
-import { RECORD_KINDS, type FileRecord, type RecordKind } from '../model/record.js';
-import { MANIFEST } from '../sinks/file/dataset-layout.js';
-import { kindOfLine, timestampOfLine, type RecordSource, type StreamedRecord } from './record-stream.js';
+import { RECORD_KINDS, type CloudWatchAlarmDefinition, type FileRecord, type RecordKind } from '../model/record.js';
+import { ALARM_DEFINITIONS, MANIFEST } from '../sinks/file/dataset-layout.js';
+import { kindOfLine, timestampOfLine, type RecordSource, type SourceDocuments, type StreamedRecord } from './record-stream.js';
 
 interface ManifestFile {
   path: string;
@@ -36,6 +36,11 @@ export class DatasetSource implements RecordSource {
     this.manifest = JSON.parse(text) as Manifest;
     this.identity = `dataset:${createHash('sha256').update(text).digest('hex')}`;
     this.range = { start: Date.parse(this.manifest.range.start), end: Date.parse(this.manifest.range.end) };
+  }
+
+  documents(): SourceDocuments {
+    const path = join(this.dir, ALARM_DEFINITIONS);
+    return { alarmDefinitions: existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as CloudWatchAlarmDefinition[]) : [] };
   }
 
   /** Record files grouped by day (undefined day = unsplit), days in order, kinds in a fixed order. */

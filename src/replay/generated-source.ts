@@ -10,7 +10,8 @@ import { RECORD_KINDS, type FileRecord, type RecordKind } from '../model/record.
 import { World, type RunOptions, type WorldConfig } from '../simulation/world.js';
 import { MINUTE } from '../time/calendar.js';
 import type { Clock } from '../time/clock.js';
-import { kindOfLine, timestampOfLine, type RecordSource, type StreamedRecord } from './record-stream.js';
+import { kindOfLine, timestampOfLine, type RecordSource, type SourceDocuments, type StreamedRecord } from './record-stream.js';
+import { alarmDefinitions } from '../generators/cloudwatch/alarm-definitions.js';
 
 function identityOf(config: WorldConfig, run: RunOptions, live: boolean): string {
   const h = createHash('sha256').update(JSON.stringify({ config, run, live })).digest('hex');
@@ -51,6 +52,11 @@ export class GeneratedSource implements RecordSource {
   ) {
     this.identity = identityOf(config, run, false);
     this.range = { start: run.start, end: run.end };
+  }
+
+  documents(): SourceDocuments {
+    const world = new World(this.config, this.run);
+    return { alarmDefinitions: world.has('cloudwatch') ? alarmDefinitions(world) : [] };
   }
 
   async *records(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<StreamedRecord> {
@@ -101,10 +107,14 @@ export class GeneratedSource implements RecordSource {
       return new Promise((resolve) => (waiting = resolve));
     };
     let seq = 0;
+    let drained = false;
     try {
       for (;;) {
         const chunk = await nextChunk();
-        if (!chunk) break;
+        if (!chunk) {
+          drained = true;
+          break;
+        }
         const kinds = chunk.kinds.map((k) => ({ kind: k.kind, text: Buffer.from(k.records).toString('utf8') }));
         const release = taken;
         taken = undefined;
@@ -118,8 +128,9 @@ export class GeneratedSource implements RecordSource {
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      const stoppedEarly = !finished;
-      if (stoppedEarly) controller.abort(new Error('replay stopped'));
+      // The consumer stopped early (it broke out): stop the workers, their abort is no failure.
+      const stoppedEarly = !drained;
+      if (stoppedEarly && !finished) controller.abort(new Error('replay stopped'));
       taken?.();
       await producer;
       if (failure && !stoppedEarly) throw failure;
@@ -148,6 +159,10 @@ export class LiveSource implements RecordSource {
     this.world = new World(config, options);
     this.identity = identityOf(config, options, true);
     this.range = { start: aligned, end: options.end };
+  }
+
+  documents(): SourceDocuments {
+    return { alarmDefinitions: this.world.has('cloudwatch') ? alarmDefinitions(this.world) : [] };
   }
 
   async *records(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<StreamedRecord> {

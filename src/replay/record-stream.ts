@@ -1,5 +1,5 @@
 // What the replay engine consumes: records in timestamp order across kinds, numbered.
-import type { FileRecord, RecordKind } from '../model/record.js';
+import type { CloudWatchAlarmDefinition, FileRecord, RecordKind } from '../model/record.js';
 import type { TimeWindow } from '../time/calendar.js';
 
 export interface StreamedRecord {
@@ -14,8 +14,14 @@ export interface RecordSource {
   /** The simulated range the records cover (for rebasing); end is undefined for live streams. */
   readonly range: TimeWindow;
   readonly live: boolean;
+  /** Definitions the records refer to (alarms), for sinks that must create them first. */
+  documents(): SourceDocuments;
   /** Records of the wanted kinds (others are counted but not parsed), from seq > `after`. */
   records(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<StreamedRecord>;
+}
+
+export interface SourceDocuments {
+  readonly alarmDefinitions: readonly CloudWatchAlarmDefinition[];
 }
 
 /** The envelope's timestamp without parsing the whole line (it is always the third field). */

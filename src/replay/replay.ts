@@ -85,6 +85,14 @@ export async function runReplay(source: RecordSource, configured: readonly Confi
       ),
     );
     if (failures.length > 0) throw new HealthcheckError(failures);
+    const documents = source.documents();
+    for (const s of sinks) {
+      try {
+        await s.prepare?.(documents, deps.abort);
+      } catch (err) {
+        throw new HealthcheckError([`${s.name}: preparing failed: ${err instanceof Error ? err.message : String(err)}`]);
+      }
+    }
   }
 
   // Resume from a checkpoint of the same stream, or start over.

@@ -4,7 +4,15 @@
 import type { z } from 'zod';
 import type { RecordKind } from '../model/record.js';
 import type { Clock } from '../time/clock.js';
+import { AWS_CLOUDWATCH_LOGS_SINK } from './aws-cloudwatch-logs/definition.js';
+import { AWS_CLOUDWATCH_METRICS_SINK } from './aws-cloudwatch-metrics/definition.js';
 import { FILE_SINK } from './file/definition.js';
+import { KUBERNETES_EVENTS_SINK } from './kubernetes-events/definition.js';
+import { SENTRY_SINK } from './sentry/definition.js';
+import { GRAFANA_ANNOTATIONS_SINK } from './grafana-annotations/definition.js';
+import { LOKI_SINK } from './loki/definition.js';
+import { OTLP_SINK } from './otlp/definition.js';
+import { PROMETHEUS_SINK } from './prometheus/definition.js';
 import type { Sink } from './sink.js';
 
 export interface SinkContext {
@@ -28,7 +36,17 @@ export interface SinkType {
 }
 
 /** The table: add a sink type here. */
-const SINK_TYPES: readonly SinkType[] = [FILE_SINK];
+const SINK_TYPES: readonly SinkType[] = [
+  FILE_SINK,
+  OTLP_SINK,
+  LOKI_SINK,
+  PROMETHEUS_SINK,
+  GRAFANA_ANNOTATIONS_SINK,
+  AWS_CLOUDWATCH_LOGS_SINK,
+  AWS_CLOUDWATCH_METRICS_SINK,
+  SENTRY_SINK,
+  KUBERNETES_EVENTS_SINK,
+];
 
 export function sinkType(type: string): SinkType | undefined {
   return SINK_TYPES.find((t) => t.type === type);

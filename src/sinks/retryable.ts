@@ -1,9 +1,12 @@
-// Which failures are worth retrying: throttling and temporary server trouble (429, 502, 503,
-// 504, 408), and transport errors; everything else is permanent. Retry-After is honoured.
-// Learned from OpenTelemetry JS is-export-retryable and Vector's retry logic.
+// Which failures are worth retrying: throttling (429, 408), server trouble (every 5xx but 501
+// Not Implemented and 505, as Vector does: Loki and Prometheus answer 500 for passing trouble),
+// and transport errors; everything else is permanent. Retry-After is honoured.
 import type { WriteResult } from './sink.js';
 
-export const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
+export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504, 507, 508, 509, 510, 511, 520, 521, 522, 523, 524, 529]);
+
+/** OTLP/HTTP's own rule: only 429, 502, 503 and 504 are retryable (the specification says so). */
+export const OTLP_RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 const TRANSPORT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
 
@@ -17,9 +20,9 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 }
 
 /** The result for an HTTP response that was not a success. */
-export function resultOfStatus(status: number, body: string, retryAfter: string | null | undefined, now: number): WriteResult {
+export function resultOfStatus(status: number, body: string, retryAfter: string | null | undefined, now: number, retryable: ReadonlySet<number> = RETRYABLE_STATUS): WriteResult {
   const error = new Error(`HTTP ${status}${body ? `: ${body.slice(0, 300).trim()}` : ''}`);
-  if (RETRYABLE_STATUS.has(status)) return { status: 'retryable', error, retryAfterMs: parseRetryAfter(retryAfter, now) };
+  if (retryable.has(status)) return { status: 'retryable', error, retryAfterMs: parseRetryAfter(retryAfter, now) };
   return { status: 'failure', error };
 }
 

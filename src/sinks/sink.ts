@@ -1,7 +1,7 @@
 // The contract between the replay engine and a backend. A sink turns records into what its
 // backend takes and says, for every batch, whether it got there, may get there on a retry, or
 // never will. Retrying, batching and back-pressure live in wrappers, not in each sink.
-import type { FileRecord, RecordKind } from '../model/record.js';
+import type { CloudWatchAlarmDefinition, FileRecord, RecordKind } from '../model/record.js';
 
 /** A record on its way to a backend, with its (rebased) time. */
 export interface ReplayRecord {
@@ -33,11 +33,18 @@ export interface Sink {
   readonly kinds: ReadonlySet<RecordKind>;
   /** Fails fast (throws) when the backend cannot be reached or refuses us, before a long replay. */
   healthcheck(signal?: AbortSignal): Promise<void>;
+  /** Creates what the records will refer to (alarms), after the healthcheck, before the first write. */
+  prepare?(documents: SinkDocuments, signal?: AbortSignal): Promise<void>;
   write(batch: readonly ReplayRecord[], signal?: AbortSignal): Promise<WriteResult>;
   /** Sends anything buffered inside the sink (SDK processors). */
   flush(): Promise<void>;
   /** Idempotent; flushes first. */
   close(): Promise<void>;
+}
+
+/** Definitions that come with a record stream. */
+export interface SinkDocuments {
+  readonly alarmDefinitions: readonly CloudWatchAlarmDefinition[];
 }
 
 export const success: WriteResult = Object.freeze({ status: 'success' });

@@ -6,17 +6,23 @@
 //   const col = await startOtelCollector();   // OTLP/HTTP in, OTLP-JSON lines out (logs, metrics)
 //   const prom = await startPrometheus();     // remote-write receiver, 30d out-of-order window
 //   const vl = await startVictoriaLogs();     // Loki push API in, LogsQL out
+//   const aws = await startMoto();            // CloudWatch Logs + CloudWatch: the AWS SDK reads back
+//   const sentry = await startSpotlight();    // Sentry envelopes via dsnFor(project); envelopes()
+//   const kube = await startKubernetes();     // kube-apiserver + etcd; kubeconfigPath, token
 //   ...
 //   await col.stop();
 //
 // A missing binary is an error naming the install command, never a skip.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stringify as stringifyYaml } from 'yaml';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -420,14 +426,507 @@ export async function victoriaLogsQuery(url: string, logsql: string, limit?: num
 }
 
 // ---------------------------------------------------------------------------------------------
+// moto (CloudWatch Logs, CloudWatch metrics and alarms)
+
+export interface MotoServer extends RunningBackend {
+  /** Give this to the AWS SDK clients as `endpoint`, with `region` and `credentials`. */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Forgets every log group, metric and alarm (`POST /moto-api/reset`). */
+  reset(): Promise<void>;
+  /** moto's own view of its state (`GET /moto-api/data.json`), for debugging. */
+  data(): Promise<Record<string, unknown>>;
+}
+
+export interface MotoOptions extends StartOptions {
+  /** Default 'us-east-1'. moto keeps each region apart. */
+  readonly region?: string;
+}
+
+/**
+ * moto's server (test/backends/moto.sh): CloudWatch Logs (AWS JSON 1.1) and CloudWatch (AWS JSON
+ * 1.0, as @aws-sdk/client-cloudwatch speaks it) on one loopback endpoint. Read back with the SDK
+ * itself (GetLogEvents, FilterLogEvents, GetMetricData, DescribeAlarms). Not implemented by
+ * moto: DescribeAlarmHistory (it answers 500 with an HTML page, which the SDK reports as a
+ * deserialization SyntaxError).
+ */
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
+  const binary = cachedBinary('moto');
+  return withPortRetry(async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'obsynth-moto-'));
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const running = await launch({
+      name: 'moto',
+      binary,
+      args: ['-H', '127.0.0.1', '-p', String(port), ...(options.extraArgs ?? [])],
+      dataDir,
+      options,
+      ready: async (signal) => (await fetch(`${endpoint}/moto-api/data.json`, { signal })).ok,
+    });
+    const motoApi = async (method: string, path: string): Promise<string> => {
+      const response = await fetch(`${endpoint}${path}`, { method });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`moto ${method} ${path}: HTTP ${response.status}: ${text.slice(0, 500)}`);
+      return text;
+    };
+    return {
+      ...running,
+      endpoint,
+      region: options.region ?? 'us-east-1',
+      credentials: { accessKeyId: 'obsynth-test', secretAccessKey: 'obsynth-test' },
+      reset: async () => {
+        await motoApi('POST', '/moto-api/reset');
+      },
+      data: async () => JSON.parse(await motoApi('GET', '/moto-api/data.json')) as Record<string, unknown>,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spotlight (Sentry envelopes)
+
+export interface SentryEnvelopeItem {
+  /** The item header: `type` ('event', 'transaction', 'attachment', ...), `length` when given. */
+  readonly headers: { readonly type: string; readonly length?: number; readonly [key: string]: unknown };
+  /** The payload parsed as JSON; attachments and non-JSON payloads stay a Buffer. */
+  readonly payload: unknown;
+  readonly raw: Buffer;
+}
+
+export interface SentryEnvelope {
+  /** Receive time at the server, epoch ms. */
+  readonly receivedAtMs: number;
+  /** Request path: `/api/<project>/envelope/` for a DSN, `/stream` for the SDKs' spotlight option. */
+  readonly path: string;
+  /** Project id from the path (`dsnFor(project)`), null for `/stream`. */
+  readonly project: string | null;
+  /** Query parameters: a DSN sends sentry_key, sentry_version and sentry_client here. */
+  readonly query: Readonly<Record<string, string>>;
+  /** As sent: SDK transports send none. */
+  readonly contentType: string | null;
+  /** As sent (`gzip` above 32 KiB from @sentry/node); the body below is decompressed. */
+  readonly contentEncoding: string | null;
+  readonly sentryAuth: string | null;
+  /** The envelope header: event_id, sent_at, sdk, trace, ... */
+  readonly headers: Readonly<Record<string, unknown>>;
+  readonly items: readonly SentryEnvelopeItem[];
+  /** The decompressed body. */
+  readonly body: Buffer;
+}
+
+/** One envelope as Spotlight itself parsed and buffered it: its /stream feed (what its UI shows). */
+export type SpotlightFeedEnvelope = [
+  Record<string, unknown> & { readonly __spotlight_envelope_id: string },
+  Array<[Record<string, unknown> & { readonly type: string }, unknown]>,
+];
+
+export interface SpotlightServer extends RunningBackend {
+  /** Base URL: envelopes on `/api/<project>/envelope/` (DSN) and `/stream` (SDK spotlight option). */
+  readonly url: string;
+  /** The public key in every dsnFor() DSN. */
+  readonly publicKey: string;
+  /** A DSN that sends to this server's project `project` (Sentry requires a numeric project id). */
+  dsnFor(project: number | string): string;
+  /**
+   * Every envelope POSTed so far, in arrival order, parsed (header + items), with the project
+   * from its path. Recorded by the front server before it answers, so an SDK's flush() having
+   * resolved means its envelopes are here.
+   */
+  envelopes(): Promise<SentryEnvelope[]>;
+  /** Polls envelopes() until `until(envelopes)` holds. */
+  waitForEnvelopes(until: (envelopes: SentryEnvelope[]) => boolean, timeoutMs?: number): Promise<SentryEnvelope[]>;
+  /** Spotlight's own buffer (the last 500 envelopes) as its SSE `/stream` feed replays it. */
+  feed(): Promise<SpotlightFeedEnvelope[]>;
+  /** Forgets what was received: the recorded envelopes and Spotlight's buffer (`DELETE /clear`). */
+  clear(): Promise<void>;
+}
+
+/**
+ * Spotlight 4.11.8 (npm devDependency) in a child process, behind a small recording front server
+ * (test/backends/spotlight-server.mjs explains why: SDK transports send no Content-Type, and
+ * Spotlight drops such payloads from its buffer and feed).
+ */
+export async function startSpotlight(options: StartOptions = {}): Promise<SpotlightServer> {
+  const runner = cachedBinary('spotlight');
+  if (!existsSync(join(repoRoot, 'node_modules', '@spotlightjs', 'spotlight', 'package.json'))) {
+    throw new Error('spotlight: @spotlightjs/spotlight is not in node_modules; run `npm ci` (then `bash test/backends/spotlight.sh install` checks it).');
+  }
+  return withPortRetry(async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'obsynth-spotlight-'));
+    const port = await freePort();
+    const captureFile = join(dataDir, 'envelopes.jsonl');
+    const url = `http://127.0.0.1:${port}`;
+    const running = await launch({
+      name: 'spotlight',
+      binary: process.execPath,
+      args: [runner, '--port', String(port), '--capture', captureFile, ...(options.extraArgs ?? [])],
+      dataDir,
+      options,
+      ready: async (signal) => {
+        const response = await fetch(`${url}/health`, { signal });
+        return response.ok && (await response.text()) === 'OK';
+      },
+    });
+    const publicKey = 'obsynthtestpublickey';
+    const envelopes = (): Promise<SentryEnvelope[]> => readSpotlightCapture(captureFile);
+    return {
+      ...running,
+      url,
+      publicKey,
+      dsnFor: (project) => {
+        if (!/^\d+$/.test(String(project))) throw new Error(`spotlight dsnFor: project ${String(project)} is not a numeric project id`);
+        return `http://${publicKey}@127.0.0.1:${port}/${project}`;
+      },
+      envelopes,
+      waitForEnvelopes: async (until, timeoutMs = 10_000) => {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const received = await envelopes();
+          if (until(received)) return received;
+          if (Date.now() > deadline) {
+            throw new Error(`spotlight: condition not met within ${timeoutMs} ms; ${received.length} envelope(s) received`);
+          }
+          await sleep(100);
+        }
+      },
+      feed: () => readSpotlightFeed(url),
+      clear: async () => {
+        await writeFile(captureFile, '');
+        const response = await fetch(`${url}/clear`, { method: 'DELETE' });
+        if (!response.ok) throw new Error(`spotlight DELETE /clear: HTTP ${response.status}: ${await response.text()}`);
+      },
+    };
+  });
+}
+
+interface SpotlightCaptureLine {
+  receivedAtMs: number;
+  path: string;
+  project: string | null;
+  query: Record<string, string>;
+  contentType: string | null;
+  contentEncoding: string | null;
+  sentryAuth: string | null;
+  body: string;
+}
+
+async function readSpotlightCapture(captureFile: string): Promise<SentryEnvelope[]> {
+  const lines = await readCollectorFile<SpotlightCaptureLine>(captureFile);
+  return lines.map((line) => {
+    const body = Buffer.from(line.body, 'base64');
+    const { headers, items } = parseSentryEnvelope(body);
+    const { body: _base64, ...rest } = line;
+    return { ...rest, headers, items, body };
+  });
+}
+
+/**
+ * A test oracle, independent of src/ and of the Sentry SDK: Sentry's envelope format. A header
+ * line (JSON), then items: an item header line (JSON), then the payload, `length` bytes when the
+ * item header gives it (an optional newline follows), else up to the next newline.
+ */
+export function parseSentryEnvelope(body: Buffer): { headers: Record<string, unknown>; items: SentryEnvelopeItem[] } {
+  let offset = 0;
+  const readLine = (): Buffer => {
+    const end = body.indexOf(0x0a, offset);
+    const line = body.subarray(offset, end === -1 ? body.length : end);
+    offset = end === -1 ? body.length : end + 1;
+    return line;
+  };
+  const json = (bytes: Buffer, what: string): Record<string, unknown> => {
+    try {
+      return JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(`sentry envelope: ${what} is not JSON (${String(error)}): ${bytes.toString('utf8').slice(0, 200)}`);
+    }
+  };
+  const headers = json(readLine(), 'the envelope header');
+  const items: SentryEnvelopeItem[] = [];
+  while (offset < body.length) {
+    const headerLine = readLine();
+    if (headerLine.length === 0) continue; // a trailing newline
+    const itemHeaders = json(headerLine, `item ${items.length} header`) as SentryEnvelopeItem['headers'];
+    let raw: Buffer;
+    if (typeof itemHeaders.length === 'number') {
+      raw = body.subarray(offset, offset + itemHeaders.length);
+      if (raw.length !== itemHeaders.length) {
+        throw new Error(`sentry envelope: item ${items.length} (${itemHeaders.type}) declares ${itemHeaders.length} bytes, ${raw.length} left`);
+      }
+      offset += itemHeaders.length;
+      if (body[offset] === 0x0a) offset += 1;
+    } else {
+      raw = readLine();
+    }
+    let payload: unknown = raw;
+    if (itemHeaders.type !== 'attachment') {
+      try {
+        payload = JSON.parse(raw.toString('utf8'));
+      } catch {
+        payload = raw;
+      }
+    }
+    items.push({ headers: itemHeaders, payload, raw });
+  }
+  return { headers, items };
+}
+
+/** Reads Spotlight's SSE `/stream` until it has replayed its buffer (quiet for 300 ms). */
+async function readSpotlightFeed(url: string, timeoutMs = 10_000): Promise<SpotlightFeedEnvelope[]> {
+  const controller = new AbortController();
+  const deadline = setTimeout(() => controller.abort(), timeoutMs);
+  const envelopes: SpotlightFeedEnvelope[] = [];
+  try {
+    const response = await fetch(`${url}/stream?client=obsynth-tests`, { signal: controller.signal });
+    if (!response.ok || !response.body) throw new Error(`spotlight GET /stream: HTTP ${response.status}`);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    for (;;) {
+      let quiet: NodeJS.Timeout | undefined;
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<'quiet'>((resolve) => {
+          quiet = setTimeout(() => resolve('quiet'), 300);
+        }),
+      ]);
+      clearTimeout(quiet);
+      if (chunk === 'quiet' || chunk.done) break;
+      text += chunk.value;
+      // SSE: events end with a blank line; keep an incomplete last one for the next chunk.
+      const events = text.split('\n\n');
+      text = events.pop() ?? '';
+      for (const event of events) {
+        const data = event
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice('data:'.length).replace(/^ /, ''))
+          .join('\n');
+        if (data) envelopes.push(JSON.parse(data) as SpotlightFeedEnvelope);
+      }
+    }
+    await reader.cancel().catch(() => undefined);
+  } finally {
+    clearTimeout(deadline);
+    controller.abort();
+  }
+  return envelopes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes (kube-apiserver + etcd)
+
+export interface KubernetesServer extends RunningBackend {
+  /** The apiserver's HTTPS URL (self-signed certificate: skip verification). */
+  readonly server: string;
+  /** Bearer token of a system:masters user (authorization is AlwaysAllow anyway). */
+  readonly token: string;
+  /** A kubeconfig for `server` + `token` with insecure-skip-tls-verify (KubeConfig.loadFromFile). */
+  readonly kubeconfigPath: string;
+  /** The etcd behind it (client URL, pid, log). Stopped by stop() too. */
+  readonly etcd: { readonly url: string; readonly pid: number; readonly logFile: string };
+  /**
+   * A request to the apiserver with the token (TLS unverified): a test oracle independent of
+   * @kubernetes/client-node. Returns status and parsed JSON (or text when not JSON).
+   */
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+}
+
+export interface KubernetesOptions extends StartOptions {
+  /** `--event-ttl` (default '24h'; the apiserver's own default deletes events after 1 hour). */
+  readonly eventTtl?: string;
+  /** Extra etcd arguments (extraArgs go to kube-apiserver). */
+  readonly etcdExtraArgs?: readonly string[];
+}
+
+/**
+ * etcd and kube-apiserver built from Go modules (test/backends/kubernetes.sh), both on loopback,
+ * with token authentication and AlwaysAllow authorization. No controller-manager or scheduler:
+ * create a Namespace before anything in it; deleted namespaces stay Terminating, so use a unique
+ * namespace per test. Readiness is `/readyz` (can take 20-60 s on 2 busy cores; default timeout
+ * 120 s).
+ */
+export async function startKubernetes(options: KubernetesOptions = {}): Promise<KubernetesServer> {
+  const apiserverBinary = cachedBinary('kubernetes');
+  const etcdBinary = cachedBinary('kubernetes', 'etcd-path');
+  const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
+  const keep = options.keepDataDir === true || process.env['OBSYNTH_KEEP_BACKEND_DATA'] === '1';
+  return withPortRetry(async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'obsynth-kubernetes-'));
+    // Each process gets its own subfolder (launch() removes it on stop); dataDir holds both.
+    const etcdDir = join(dataDir, 'etcd');
+    const apiDir = join(dataDir, 'apiserver');
+    await Promise.all([mkdir(etcdDir), mkdir(apiDir)]);
+    const [clientPort, peerPort, securePort] = await distinctFreePorts(3);
+    const etcdUrl = `http://127.0.0.1:${clientPort}`;
+    const peerUrl = `http://127.0.0.1:${peerPort}`;
+    const etcd = await launch({
+      name: 'etcd',
+      binary: etcdBinary,
+      args: [
+        '--name=obsynth',
+        `--data-dir=${join(etcdDir, 'data')}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=${peerUrl}`,
+        `--initial-advertise-peer-urls=${peerUrl}`,
+        `--initial-cluster=obsynth=${peerUrl}`,
+        '--unsafe-no-fsync', // test data: no fsync on every write (2 shared cores, one disk)
+        '--log-level=warn',
+        ...(options.etcdExtraArgs ?? []),
+      ],
+      dataDir: etcdDir,
+      options: { ...options, keepDataDir: true, readyTimeoutMs: Math.min(readyTimeoutMs, 60_000) },
+      ready: async (signal) => {
+        const response = await fetch(`${etcdUrl}/health`, { signal });
+        return response.ok && ((await response.json()) as { health?: string }).health === 'true';
+      },
+    }).catch(async (error: unknown) => {
+      if (!(error instanceof PortInUseError)) throw error;
+      await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    });
+
+    try {
+      const token = randomBytes(24).toString('hex');
+      const tokenFile = join(apiDir, 'tokens.csv');
+      await writeFile(tokenFile, `${token},obsynth-admin,obsynth-admin-uid,"system:masters"\n`, { mode: 0o600 });
+      // Service-account token signing keys (required flags; nothing here uses the tokens).
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const saKey = join(apiDir, 'sa.key');
+      const saPub = join(apiDir, 'sa.pub');
+      await writeFile(saKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      await writeFile(saPub, publicKey.export({ type: 'spki', format: 'pem' }));
+      const server = `https://127.0.0.1:${securePort}`;
+      const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
+      await writeFile(
+        kubeconfigPath,
+        stringifyYaml({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [{ name: 'obsynth', cluster: { server, 'insecure-skip-tls-verify': true } }],
+          users: [{ name: 'obsynth-admin', user: { token } }],
+          contexts: [{ name: 'obsynth', context: { cluster: 'obsynth', user: 'obsynth-admin' } }],
+          'current-context': 'obsynth',
+        }),
+        { mode: 0o600 },
+      );
+      const request = (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> =>
+        kubeRequest(server, token, method, path, body);
+      const apiserver = await launch({
+        name: 'kube-apiserver',
+        binary: apiserverBinary,
+        args: [
+          `--etcd-servers=${etcdUrl}`,
+          `--secure-port=${securePort}`,
+          '--bind-address=127.0.0.1',
+          '--advertise-address=127.0.0.1', // else it looks for a default route
+          `--cert-dir=${join(apiDir, 'certs')}`, // writes a self-signed serving certificate there
+          '--service-cluster-ip-range=10.96.0.0/24',
+          '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+          `--service-account-key-file=${saPub}`,
+          `--service-account-signing-key-file=${saKey}`,
+          `--token-auth-file=${tokenFile}`,
+          '--authorization-mode=AlwaysAllow',
+          `--event-ttl=${options.eventTtl ?? '24h'}`,
+          '--profiling=false',
+          ...(options.extraArgs ?? []),
+        ],
+        dataDir: apiDir,
+        options: { ...options, keepDataDir: true, readyTimeoutMs },
+        ready: async (signal) => (await kubeRequest(server, token, 'GET', '/readyz', undefined, signal)).status === 200,
+      });
+      let stopped = false;
+      const stop = async (): Promise<void> => {
+        if (stopped) return;
+        stopped = true;
+        await apiserver.stop();
+        await etcd.stop();
+        if (!keep) await rm(dataDir, { recursive: true, force: true });
+      };
+      return {
+        name: 'kubernetes',
+        pid: apiserver.pid,
+        dataDir,
+        logFile: apiserver.logFile,
+        stop,
+        server,
+        token,
+        kubeconfigPath,
+        etcd: { url: etcdUrl, pid: etcd.pid, logFile: etcd.logFile },
+        request,
+      };
+    } catch (error) {
+      await etcd.stop();
+      // As launch() does: keep dataDir (configs, both logs) for a look, except after a lost port race.
+      if (error instanceof PortInUseError) await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  });
+}
+
+function kubeRequest(
+  server: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = httpsRequest(
+      new URL(path, server),
+      {
+        method,
+        rejectUnauthorized: false, // the apiserver's self-signed serving certificate
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+        },
+        ...(signal ? { signal } : {}),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // /readyz and /healthz answer plain text
+          }
+          resolve({ status: response.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** `count` free loopback ports, all different. */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Process management
 
-type BackendName = 'otelcol' | 'prometheus' | 'victorialogs';
+type BackendName = 'otelcol' | 'prometheus' | 'victorialogs' | 'moto' | 'kubernetes' | 'spotlight';
 
-/** Asks test/backends/<name>.sh where its cached binary lives (one source of truth for paths). */
-function cachedBinary(name: BackendName): string {
+/**
+ * Asks test/backends/<name>.sh where its cached binary lives (one source of truth for paths);
+ * `query` is the script's subcommand (`path`, or e.g. `etcd-path` for kubernetes.sh).
+ */
+function cachedBinary(name: BackendName, query = 'path'): string {
   const script = join(repoRoot, 'test', 'backends', `${name}.sh`);
-  const path = execFileSync('bash', [script, 'path'], { encoding: 'utf8' }).trim();
+  const path = execFileSync('bash', [script, query], { encoding: 'utf8' }).trim();
   if (!existsSync(path)) {
     throw new Error(
       `${name}: no binary at ${path}. Install it with \`bash test/backends/${name}.sh install\` ` +

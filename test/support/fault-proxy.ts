@@ -31,9 +31,11 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
         req.socket.destroy();
         return;
       }
-      const headers: Record<string, string> = { 'content-type': 'text/plain' };
+      // A JSON error body: AWS SDKs read the error type from it, other clients only the status.
+      const status = plan.status ?? 503;
+      const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-errortype': status === 429 ? 'ThrottlingException' : 'ServiceUnavailableException' };
       if (plan.retryAfterSecs !== undefined) headers['retry-after'] = String(plan.retryAfterSecs);
-      res.writeHead(plan.status ?? 503, headers).end('injected fault');
+      res.writeHead(status, headers).end(JSON.stringify({ __type: headers['x-amzn-errortype'], message: 'injected fault' }));
       return;
     }
     stats.forwarded++;

@@ -31,6 +31,7 @@ function source(n: number, identity = 'test:one'): RecordSource {
     identity,
     range: { start: T0, end: T0 + n * MINUTE },
     live: false,
+    documents: () => ({ alarmDefinitions: [] }),
     async *records(wanted, after, signal): AsyncIterable<StreamedRecord> {
       for (let i = 0; i < records.length; i++) {
         if (signal?.aborted) return;

@@ -1,0 +1,261 @@
+// Sends log-like records as OTLP logs and metric records as OTLP metrics over OTLP/HTTP. Each
+// write() says exactly what the receiver said: success only when every request of the batch
+// succeeded, retryable on 429/502/503/504 (OTLP/HTTP's retryable statuses) and transport errors
+// (with the server's Retry-After), failure otherwise.
+//
+// A batch goes out as one metrics request and as many log requests as it takes
+// (LOG_RECORDS_PER_REQUEST each, up to four in flight, each sent as soon as it is encoded so the
+// receiver works while the next is encoded). When some requests got through and others must be
+// retried, the retry (the same batch again) sends only those still missing, so nothing arrives
+// twice. (If the replay then stops for good, a resumed replay sends the batch whole.)
+import { ExportResultCode, type ExportResult, type InstrumentationScope } from '@opentelemetry/core';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { RecordKind } from '../../model/record.js';
+import { rebaseRecord } from '../../replay/rebase-body.js';
+import type { Clock } from '../../time/clock.js';
+import { toolVersion } from '../../version.js';
+import { OTLP_RETRYABLE_STATUS, resultOfError, resultOfStatus } from '../retryable.js';
+import { success, type Rejection, type ReplayRecord, type Sink, type WriteResult } from '../sink.js';
+import type { OtlpSettings, OtlpSignal } from './config.js';
+import { createLogsExporter, createMetricsExporter, type SignalExporter } from './exporters.js';
+import { LOG_KINDS, LogMapper } from './logs.js';
+import { METRIC_KINDS, MetricMapper, MetricsBatch } from './metrics.js';
+import { ResourceCache } from './resources.js';
+import { OtlpHttpError, type PartialSuccess } from './transport.js';
+
+const LOG_KIND_SET: ReadonlySet<RecordKind> = new Set(LOG_KINDS);
+const METRIC_KIND_SET: ReadonlySet<RecordKind> = new Set(METRIC_KINDS);
+
+export function signalOfKind(kind: RecordKind): OtlpSignal | undefined {
+  return LOG_KIND_SET.has(kind) ? 'logs' : METRIC_KIND_SET.has(kind) ? 'metrics' : undefined;
+}
+
+export interface OtlpSinkDeps {
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+}
+
+/** The WriteResult for one export's result (classification only; retrying is the caller's). */
+export function classifyExport(result: ExportResult, now: number): WriteResult {
+  if (result.code === ExportResultCode.SUCCESS) return success;
+  const error = result.error ?? new Error('OTLP export failed without an error');
+  if (error instanceof OtlpHttpError) {
+    const r = resultOfStatus(error.status, error.data ?? '', error.retryAfter, now, OTLP_RETRYABLE_STATUS);
+    return { ...r, error } as WriteResult;
+  }
+  return resultOfError(error);
+}
+
+/** Log records per request: a batch goes out as several requests, each sent as soon as it is encoded. */
+export const LOG_RECORDS_PER_REQUEST = 250;
+/** Requests in flight at once per signal (one per exporter of the pool). */
+const LOG_EXPORTERS = 4;
+
+/** One request's worth of a batch: `logs#0`, `logs#1` ... and `metrics`. */
+type PartKey = string;
+
+/** Per-batch progress across retries of the same batch (keyed by the batch array). */
+interface BatchState {
+  /** Parts the receiver took (or refused for good): a retry does not send them again. */
+  readonly settled: Set<PartKey>;
+  readonly rejected: Rejection[];
+  /** Conversion failures are recorded on the first attempt only. */
+  converted: boolean;
+}
+
+interface PartOutcome {
+  readonly part: PartKey;
+  readonly result: WriteResult;
+  readonly rejected: readonly Rejection[];
+}
+
+export class OtlpSink implements Sink {
+  readonly kinds: ReadonlySet<RecordKind>;
+  /** A small pool, so the next request is encoded while the receiver works on the previous one. */
+  private readonly logs: Array<SignalExporter<ReadableLogRecord[]>> = [];
+  private readonly metrics?: SignalExporter<ResourceMetricsList>;
+  private readonly logMapper: LogMapper;
+  private readonly metricMapper: MetricMapper;
+  private readonly progress = new WeakMap<readonly ReplayRecord[], BatchState>();
+  private closed = false;
+
+  constructor(
+    readonly name: string,
+    readonly settings: OtlpSettings,
+    kinds: readonly RecordKind[],
+    private readonly deps: OtlpSinkDeps,
+  ) {
+    this.kinds = new Set(kinds.filter((k) => settings.signals.includes(signalOfKind(k) as OtlpSignal)));
+    const used = new Set([...this.kinds].map((k) => signalOfKind(k)));
+    const exporter = (signal: OtlpSignal) => ({
+      url: settings.endpoints[signal],
+      headers: settings.headers[signal],
+      compression: settings.compression,
+      encoding: settings.encoding,
+      timeoutMs: deps.timeoutMs,
+    });
+    if (used.has('logs')) for (let i = 0; i < LOG_EXPORTERS; i++) this.logs.push(createLogsExporter(exporter('logs')));
+    if (used.has('metrics')) this.metrics = createMetricsExporter(exporter('metrics'));
+    const resources = new ResourceCache(settings.resourceAttributes);
+    const version = toolVersion();
+    const scope = (source: string): InstrumentationScope => ({ name: `obsynth/${source}`, version });
+    this.logMapper = new LogMapper(resources, { kubernetes: scope('kubernetes'), cloudwatch: scope('cloudwatch'), sentry: scope('sentry') });
+    this.metricMapper = new MetricMapper(resources, { kubernetes: scope('kubernetes'), cloudwatch: scope('cloudwatch'), grafana: scope('grafana') });
+  }
+
+  /** The signals this sink sends (those of its kinds). */
+  get signals(): OtlpSignal[] {
+    return [this.logs.length > 0 ? 'logs' : undefined, this.metrics ? 'metrics' : undefined].filter((s): s is OtlpSignal => s !== undefined);
+  }
+
+  /** An empty export request to each endpoint in use (valid OTLP): it must answer 2xx. */
+  async healthcheck(signal?: AbortSignal): Promise<void> {
+    const checks: Array<Promise<void>> = [];
+    for (const exporter of [this.logs[0], this.metrics]) {
+      if (!exporter) continue;
+      checks.push(
+        (async () => {
+          const empty = this.settings.encoding === 'json' ? new TextEncoder().encode('{}') : new Uint8Array(0);
+          exporter.transport.signal = signal;
+          const response = await exporter.transport.send(empty, Math.min(this.deps.timeoutMs, 10_000));
+          exporter.transport.signal = undefined;
+          if (response.status === 'success') return;
+          const error = response.error;
+          if (error instanceof OtlpHttpError) {
+            const body = error.data?.slice(0, 300).trim();
+            throw new Error(`POST ${exporter.url} answered HTTP ${error.status}${body ? `: ${body}` : ''}`);
+          }
+          const code = (error as { code?: string } | undefined)?.code;
+          throw new Error(`POST ${exporter.url} failed: ${error?.message ?? 'no answer'}${code && !error?.message.includes(code) ? ` (${code})` : ''}`);
+        })(),
+      );
+    }
+    const results = await Promise.allSettled(checks);
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => (r.reason instanceof Error ? r.reason.message : String(r.reason)));
+    if (failed.length > 0) throw new Error(failed.join('; '));
+  }
+
+  async write(batch: readonly ReplayRecord[], signal?: AbortSignal): Promise<WriteResult> {
+    if (this.closed) return { status: 'failure', error: new Error(`${this.name} is closed`) };
+    let state = this.progress.get(batch);
+    if (!state) this.progress.set(batch, (state = { settled: new Set(), rejected: [], converted: false }));
+    const settled = state.settled;
+    const firstAttempt = !state.converted;
+    state.converted = true;
+
+    const pending: Array<Promise<PartOutcome>> = [];
+    const busy: Array<Promise<unknown> | undefined> = [];
+    let requests = 0;
+    const sendLogs = (part: number, records: ReadableLogRecord[], seqs: number[]) => {
+      const key = `logs#${part}`;
+      const slot = requests++ % this.logs.length;
+      const exporter = this.logs[slot]!;
+      // Encoded and sent now when the exporter is free (the receiver starts on it while the
+      // next request is prepared), else as soon as its previous request is answered.
+      const start = () => this.exportPart(key, exporter.export(records, signal), seqs.map((seq) => ({ seq, points: 1 })));
+      const previous = busy[slot];
+      const outcome = previous ? previous.then(start) : start();
+      busy[slot] = outcome;
+      pending.push(outcome);
+    };
+
+    // Log records are encoded and sent a request at a time, in batch order; the parts are
+    // numbered the same way on every attempt, so a retry skips the ones already taken.
+    let logIndex = 0;
+    let logRecords: ReadableLogRecord[] = [];
+    let logSeqs: number[] = [];
+    const points = new MetricsBatch();
+    const metricSeqs: Array<{ seq: number; points: number }> = [];
+    const sendMetrics = this.metrics !== undefined && !settled.has('metrics');
+    for (const r of batch) {
+      const target = signalOfKind(r.record.kind);
+      if (target === undefined || (target === 'metrics' && !sendMetrics)) continue;
+      let part = -1;
+      if (target === 'logs') {
+        if (this.logs.length === 0) continue;
+        part = Math.floor(logIndex++ / LOG_RECORDS_PER_REQUEST);
+        if (settled.has(`logs#${part}`)) continue;
+      }
+      try {
+        const record = rebaseRecord(r.record, r.shiftMs);
+        if (target === 'logs') {
+          const log = this.logMapper.map(record, r.time);
+          if (log) {
+            logRecords.push(log);
+            logSeqs.push(r.seq);
+          }
+        } else {
+          const n = this.metricMapper.map(record, points);
+          if (n > 0) metricSeqs.push({ seq: r.seq, points: n });
+          else if (firstAttempt) state.rejected.push({ seq: r.seq, reason: `${r.record.kind} record has no data point to send` });
+        }
+      } catch (err) {
+        if (firstAttempt) state.rejected.push({ seq: r.seq, reason: `cannot convert ${r.record.kind} record ${r.record.id}: ${err instanceof Error ? err.message : String(err)}` });
+      }
+      if (part >= 0 && logIndex % LOG_RECORDS_PER_REQUEST === 0) {
+        if (logRecords.length > 0) sendLogs(part, logRecords, logSeqs);
+        else settled.add(`logs#${part}`);
+        logRecords = [];
+        logSeqs = [];
+      }
+    }
+    if (logIndex % LOG_RECORDS_PER_REQUEST !== 0) {
+      const part = Math.floor((logIndex - 1) / LOG_RECORDS_PER_REQUEST);
+      if (logRecords.length > 0) sendLogs(part, logRecords, logSeqs);
+      else if (!settled.has(`logs#${part}`)) settled.add(`logs#${part}`);
+    }
+    if (sendMetrics && points.points > 0) pending.push(this.exportPart('metrics', this.metrics!.export(points.toResourceMetrics(), signal), metricSeqs));
+    else if (sendMetrics) settled.add('metrics');
+
+    const outcomes = await Promise.all(pending);
+    let retry: WriteResult | undefined;
+    for (const o of outcomes) {
+      if (o.result.status === 'retryable') {
+        // Keep the longest wait the servers asked for.
+        if (!retry || (o.result.retryAfterMs ?? 0) > ((retry as { retryAfterMs?: number }).retryAfterMs ?? 0)) retry = o.result;
+        continue;
+      }
+      settled.add(o.part);
+      state.rejected.push(...o.rejected);
+    }
+    if (retry) return retry;
+    this.progress.delete(batch);
+    return state.rejected.length > 0 ? { status: 'success', rejected: state.rejected } : success;
+  }
+
+  private async exportPart(part: PartKey, pending: Promise<{ result: ExportResult; partial?: PartialSuccess }>, sent: ReadonlyArray<{ seq: number; points: number }>): Promise<PartOutcome> {
+    const signal = part.startsWith('logs') ? 'logs' : 'metrics';
+    const { result, partial } = await pending;
+    const classified = classifyExport(result, this.deps.clock.now());
+    if (classified.status === 'failure') {
+      // Refused for good: every record of this request is rejected, with the receiver's words.
+      return { part, result: classified, rejected: sent.map(({ seq }) => ({ seq, reason: `${signal} export refused: ${classified.error.message}` })) };
+    }
+    if (classified.status === 'success' && partial && partial.rejected > 0) {
+      // OTLP says how many, not which: count them off the end of the request.
+      const total = sent.reduce((a, s) => a + s.points, 0);
+      const reason = `${signal} partially rejected (${partial.rejected} of ${total} ${signal === 'logs' ? 'log records' : 'data points'}; OTLP does not say which)${partial.message ? `: ${partial.message}` : ''}`;
+      const rejected: Rejection[] = [];
+      let left = partial.rejected;
+      for (let i = sent.length - 1; i >= 0 && left > 0; i--) {
+        rejected.push({ seq: sent[i]!.seq, reason });
+        left -= sent[i]!.points;
+      }
+      return { part, result: classified, rejected: rejected.reverse() };
+    }
+    return { part, result: classified, rejected: [] };
+  }
+
+  async flush(): Promise<void> {
+    // Nothing is buffered: every write() has finished its requests when it returns.
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    await Promise.all([...this.logs.map((e) => e.shutdown()), this.metrics?.shutdown()]);
+  }
+}
+
+type ResourceMetricsList = ReturnType<MetricsBatch['toResourceMetrics']>;
