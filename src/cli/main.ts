@@ -7,6 +7,7 @@ import { toolVersion } from '../version.js';
 import { planGenerate, runGenerate, type GenerateFlags } from './commands/generate.js';
 import { runScenarios } from './commands/scenarios.js';
 import { printValidate, runValidate, type ValidateFlags } from './commands/validate.js';
+import { printExport, runExport, type ExportFlags } from './commands/export.js';
 import { printReplayReport, runReplayCommand, type ReplayFlags } from './commands/replay.js';
 import { HealthcheckError } from '../replay/replay.js';
 import { sinkTypes } from '../sinks/registry.js';
@@ -148,6 +149,24 @@ export function buildProgram(): Command {
       const report = await runValidate(dir, flags, { clock: systemClock, stderr: process.stderr }, flags.progress !== false && process.stderr.isTTY === true);
       process.stdout.write(printValidate(report, flags.json === true));
       if (!report.ok) process.exitCode = EXIT.failed;
+    });
+
+  program
+    .command('export')
+    .description('turn a dataset into ML inputs with its labels: LogHub CSV, Parquet or Arrow tables, windowed samples joining all sources')
+    .argument('<dir>', 'the dataset folder (what generate wrote to --out)')
+    .addOption(new Option('--format <format>', 'loghub: CSV per source (or service) with true template ids; parquet / arrow: one table per record kind').choices(['loghub', 'parquet', 'arrow']))
+    .option('--out <dir>', 'the folder to write (written to <dir>.partial, renamed when done)')
+    .option('--by <what>', 'loghub: one CSV per source (default) or per service of each source: source | service')
+    .option('--window <length>', 'also write windowed samples joining all sources, one row per (window, service or datastore), e.g. 60s, 5m')
+    .option('--sources <list>', 'comma-separated sources to export (default: all in the dataset)')
+    .option('--config <dir>', 'config folder the dataset was generated with (default: the shipped config/)')
+    .option('--force', 'replace a non-empty output folder')
+    .option('--no-progress', 'no progress line on the terminal')
+    .option('--json', 'print the summary as JSON')
+    .action(async (dir: string, flags: ExportFlags) => {
+      const summary = await runExport(dir, flags, { clock: systemClock, stderr: process.stderr }, flags.progress !== false && process.stderr.isTTY === true);
+      process.stdout.write(printExport(summary, flags.json === true));
     });
 
   return program;

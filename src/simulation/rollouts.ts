@@ -39,7 +39,12 @@ export interface Pod {
   readonly containerId: string;
   readonly image: string;
   readonly imageDigest: string;
+  /** Set for pods a CronJob's Job created (they have no ReplicaSet). */
+  readonly job?: string;
 }
+
+/** The `revision` of Job pods: they belong to no ReplicaSet. */
+export const JOB_REVISION = '';
 
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 

@@ -7,7 +7,7 @@ import type { Service } from '../../model/topology.js';
 import { hashInts, hashString, hashUnit, type Rng } from '../../random/rng.js';
 import { jobPodOf } from '../../simulation/jobs.js';
 import { baselineMemoryShare } from '../../simulation/pod-health.js';
-import type { Pod, Rollout } from '../../simulation/rollouts.js';
+import { JOB_REVISION, type Pod, type Rollout } from '../../simulation/rollouts.js';
 import { isoMillis, MINUTE, SECOND } from '../../time/calendar.js';
 import { appFrames } from '../code/code-map.js';
 import { exceptionFor } from '../code/exceptions.js';
@@ -224,6 +224,9 @@ export class BackgroundLogs {
       if (!service) continue;
       const info = jobPodOf(run, world.options.seed);
       const node = world.topology.nodes[info.nodeIndex % world.topology.nodes.length]!;
+      // The job runs the service's current image (a CronJob pod, not a ReplicaSet's).
+      const release = world.rollouts.stableRollout(service.name, run.start);
+      const serviceImage = world.rollouts.podsOf(release)[0]?.image ?? release.version;
       const pod: Pod = {
         name: info.podName,
         service: service.name,
@@ -231,13 +234,14 @@ export class BackgroundLogs {
         uid: info.uid,
         node: node.name,
         ip: `10.0.${node.index + 1}9.${(info.nodeIndex >>> 3) % 200 + 20}`,
-        revision: 'job',
-        version: world.rollouts.stableRollout(service.name, run.start).version,
+        revision: JOB_REVISION,
+        version: release.version,
         replica: 0,
         created: run.start,
         containerId: info.containerId,
-        image: world.rollouts.stableRollout(service.name, run.start).version,
+        image: serviceImage,
         imageDigest: `sha256:${info.containerId}`,
+        job: info.jobName,
       };
       const recordsPerMin = 1000 + (hashString(run.job.name) % 20000);
       const durationSecs = Math.round((run.end - run.start) / SECOND);
@@ -245,7 +249,7 @@ export class BackgroundLogs {
       for (let t = run.start + 5 * MINUTE; t < run.end; t += 5 * MINUTE) lines.push([t, JOB_PROGRESS, [run.job.name, Math.round(((t - run.start) / MINUTE) * recordsPerMin)]]);
       lines.push([run.end - 2 * SECOND, JOB_FINISHED, [run.job.name, durationSecs, Math.round((durationSecs / 60) * recordsPerMin)]]);
       for (const [t, tpl, args] of lines) {
-        if (this.inWindow(t)) this.writer.write(service, { ...pod, image: pod.image }, { t, level: 'info', template: tpl, args, logger: 'jobs', source: 'job.go:57' }, { anomalous: false, templateId: tpl.id });
+        if (this.inWindow(t)) this.writer.write(service, pod, { t, level: 'info', template: tpl, args, logger: 'jobs', source: 'job.go:57' }, { anomalous: false, templateId: tpl.id });
       }
     }
   }

@@ -9,7 +9,8 @@ const labelCache = new Map<string, Record<string, string>>();
 export function podLabels(pod: Pod): Record<string, string> {
   let labels = labelCache.get(pod.name);
   if (!labels) {
-    labels = { app: pod.service, 'pod-template-hash': pod.revision };
+    // Job pods are labelled by their Job; ReplicaSet pods by their template hash.
+    labels = pod.job ? { app: pod.service, 'batch.kubernetes.io/job-name': pod.job, 'job-name': pod.job } : { app: pod.service, 'pod-template-hash': pod.revision };
     if (labelCache.size > 20_000) labelCache.clear();
     labelCache.set(pod.name, labels);
   }

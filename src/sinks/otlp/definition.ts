@@ -23,7 +23,13 @@
 // | cloudwatch_metric       | metrics | gauge <namespace>.<metric_name> (value, or average of a statistic    |
 // |                         |         | set) + .sum/.sample_count/.minimum/.maximum; dimensions as attributes |
 // | grafana_series          | metrics | gauge named __name__, labels as attributes; *_total as a cumulative  |
-// |                         |         | monotonic sum                                                        |
+// |                         |         | monotonic sum (start = first sample seen, moved on a counter reset)  |
+//
+// Every log record also carries log.record.uid = the record id. Times are the rebased ones:
+// the event time from the native body (CRI ns, Sentry µs, CloudWatch ms), the observed time =
+// the rebased envelope time; gauges over a window (pod/node usage) start at time - window.
+// NaN/Inf values go out in protobuf (the default); OTLP/JSON cannot carry them, so with
+// `encoding: json` such records are reported rejected instead of silently zeroed.
 import { ConfigError } from '../../config/errors.js';
 import type { RecordKind } from '../../model/record.js';
 import type { SinkType } from '../registry.js';

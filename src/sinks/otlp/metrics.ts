@@ -200,6 +200,13 @@ export function prometheusUnit(name: string): string {
   return '';
 }
 
+/** A Prometheus sample value as text: a number, NaN, +Inf or -Inf (JavaScript's Number() reads neither Inf). */
+export function prometheusValue(text: string): number {
+  if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
+  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
+  return Number(text);
+}
+
 interface MutableMetric {
   readonly instrument: Instrument;
   readonly points: Array<DataPoint<number>>;
@@ -209,8 +216,17 @@ interface MutableMetric {
 export class MetricsBatch {
   private readonly byResource = new Map<Resource, Map<InstrumentationScope, Map<string, MutableMetric>>>();
   points = 0;
+  /** Points left out because their value is NaN or infinite and the encoding cannot carry it. */
+  dropped = 0;
+
+  /** `finiteOnly`: OTLP/JSON as the SDK writes it turns NaN and ±Inf into null, so leave them out. */
+  constructor(private readonly finiteOnly = false) {}
 
   add(resource: Resource, scope: InstrumentationScope, instrument: Instrument, point: DataPoint<number>): void {
+    if (this.finiteOnly && !Number.isFinite(point.value)) {
+      this.dropped++;
+      return;
+    }
     let scopes = this.byResource.get(resource);
     if (!scopes) this.byResource.set(resource, (scopes = new Map()));
     let metrics = scopes.get(scope);
@@ -440,7 +456,7 @@ export class MetricMapper {
     const resource = this.resources.get(key, () => baseAttributes(service, false));
     const { __name__: name, ...labels } = body.metric;
     const time = hrTimeOfSeconds(body.value[0]);
-    const value = Number(body.value[1]);
+    const value = prometheusValue(body.value[1]);
     const attributes: Attributes = labels;
     if (name.endsWith('_total')) {
       const instrument: Instrument = { name, unit: prometheusUnit(name), type: 'sum', valueType: ValueType.DOUBLE, monotonic: true, temporality: AggregationTemporality.CUMULATIVE };

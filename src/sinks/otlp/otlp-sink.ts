@@ -164,7 +164,7 @@ export class OtlpSink implements Sink {
     let logIndex = 0;
     let logRecords: ReadableLogRecord[] = [];
     let logSeqs: number[] = [];
-    const points = new MetricsBatch();
+    const points = new MetricsBatch(this.settings.encoding === 'json');
     const metricSeqs: Array<{ seq: number; points: number }> = [];
     const sendMetrics = this.metrics !== undefined && !settled.has('metrics');
     for (const r of batch) {
@@ -185,9 +185,12 @@ export class OtlpSink implements Sink {
             logSeqs.push(r.seq);
           }
         } else {
+          const dropped = points.dropped;
           const n = this.metricMapper.map(record, points);
+          if (points.dropped > dropped && firstAttempt) {
+            state.rejected.push({ seq: r.seq, reason: `${r.record.kind} value NaN or Inf cannot be sent as OTLP/JSON (use encoding: protobuf)` });
+          } else if (n === 0 && firstAttempt) state.rejected.push({ seq: r.seq, reason: `${r.record.kind} record has no data point to send` });
           if (n > 0) metricSeqs.push({ seq: r.seq, points: n });
-          else if (firstAttempt) state.rejected.push({ seq: r.seq, reason: `${r.record.kind} record has no data point to send` });
         }
       } catch (err) {
         if (firstAttempt) state.rejected.push({ seq: r.seq, reason: `cannot convert ${r.record.kind} record ${r.record.id}: ${err instanceof Error ? err.message : String(err)}` });

@@ -317,6 +317,22 @@ describe('metrics', () => {
     expect(all.every((m) => m.scope === 'obsynth/grafana')).toBe(true);
   });
 
+  it('NaN and Inf values go out in protobuf; OTLP/JSON cannot carry them, so those records are rejected, not zeroed', async () => {
+    const json = sink();
+    const batch = [replay(grafanaSeries('g-nan', 'up', 'NaN')), replay(grafanaSeries('g-ok', 'up', '1'))];
+    const result = await json.write(batch);
+    await json.close();
+    expect(result).toEqual({ status: 'success', rejected: [{ seq: batch[0]!.seq, reason: expect.stringMatching(/NaN or Inf cannot be sent as OTLP\/JSON/) }] });
+    const points = flatMetrics(server.requests.map((r) => jsonBody<JsonMetricsRequest>(r))).flatMap((m) => pointsOf(m.metric));
+    expect(points.map((p) => valueOf(p))).toEqual([1]);
+    server.requests.length = 0;
+    const protobuf = new OtlpSink('otlp', resolveOtlpSettings({ type: 'otlp', endpoint: server.url }, {}), OTLP_KINDS, { clock: fixedClock(), timeoutMs: 5000 });
+    expect(await protobuf.write([replay(grafanaSeries('g-inf', 'up', '+Inf'))])).toEqual({ status: 'success' });
+    await protobuf.close();
+    // A double +Inf: 0x7FF0000000000000, little-endian.
+    expect(server.requests[0]!.body.includes(Buffer.from([0, 0, 0, 0, 0, 0, 0xf0, 0x7f]))).toBe(true);
+  });
+
   it('sends one request per signal for a batch of many resources and both signals', async () => {
     const { logs, metrics } = await send([kubernetesLog('a', 'level=INFO msg=1'), podMetrics('p'), nodeMetrics('n'), cloudwatchMetric('c'), grafanaSeries('g', 'up', '1'), sentryError('s')]);
     expect(logs).toHaveLength(1);
