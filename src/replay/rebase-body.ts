@@ -45,6 +45,9 @@ export function shiftLogLine(line: string, shiftMs: number, year: number): strin
   return out;
 }
 
+/** Series whose values are unix timestamps. */
+const TIME_VALUED = new Set(['probe_ssl_earliest_cert_expiry']);
+
 type Shift<K extends RecordKind> = (body: BodyOf[K], ms: number, year: number) => BodyOf[K];
 
 const iso = (v: string | undefined, ms: number) => (v === undefined ? v : shiftIso(v, ms));
@@ -96,7 +99,8 @@ const SHIFTERS: { [K in RecordKind]: Shift<K> } = {
     time: shiftIso(b.time, ms),
     detail: { ...b.detail, state: { ...b.detail.state, timestamp: shiftIso(b.detail.state.timestamp, ms) }, previousState: { ...b.detail.previousState, timestamp: shiftIso(b.detail.previousState.timestamp, ms) } },
   }),
-  grafana_series: (b, ms) => ({ ...b, value: [b.value[0] + ms / 1000, b.value[1]] }),
+  // A sample whose value is itself a time (a certificate's expiry) moves with the history.
+  grafana_series: (b, ms) => ({ ...b, value: [b.value[0] + ms / 1000, TIME_VALUED.has(b.metric.__name__) ? String(Number(b.value[1]) + Math.round(ms / 1000)) : b.value[1]] }),
   grafana_annotation: (b, ms) => ({ ...b, time: b.time + ms, timeEnd: b.timeEnd === undefined ? b.timeEnd : b.timeEnd + ms }),
 };
 

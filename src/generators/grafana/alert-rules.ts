@@ -15,11 +15,13 @@ export interface AlertRule {
   readonly summary: string;
   /** Labels that identify an alert instance. */
   readonly by: readonly string[];
+  /** Per-service thresholds where a service's normal differs (payments are slow by nature). */
+  readonly serviceThresholds?: Readonly<Record<string, number>>;
 }
 
 export const ALERT_RULES: readonly AlertRule[] = [
   { name: 'HighErrorRate', series: SERIES.errorRatio, op: '>', threshold: 0.05, forSteps: 3, severity: 'critical', summary: 'error ratio above 5%', by: ['service'] },
-  { name: 'HighLatencyP99', series: SERIES.latencyP99, op: '>', threshold: 2.5, forSteps: 5, severity: 'warning', summary: 'p99 latency above 2.5s', by: ['service'] },
+  { name: 'HighLatencyP99', series: SERIES.latencyP99, op: '>', threshold: 2.5, forSteps: 5, severity: 'warning', summary: 'p99 latency above its budget (2.5s; payments 8s)', by: ['service'], serviceThresholds: { 'payment-service': 8 } },
   { name: 'MemoryNearLimit', series: SERIES.memoryRatio, op: '>', threshold: 0.9, forSteps: 2, severity: 'warning', summary: 'a pod uses more than 90% of its memory limit', by: ['service'] },
   { name: 'CPUThrottlingHigh', series: SERIES.throttledRatio, op: '>', threshold: 0.25, forSteps: 5, severity: 'warning', summary: 'more than 25% of CPU periods throttled', by: ['service'] },
   { name: 'NodeDiskAlmostFull', series: SERIES.nodeFilesystem, op: '>', threshold: 0.9, forSteps: 3, severity: 'critical', summary: 'node filesystem above 90%', by: ['node'] },
@@ -38,8 +40,9 @@ export interface AlertInstance {
   readonly cause?: IncidentActivity;
 }
 
-export function breaches(rule: AlertRule, value: number): boolean {
-  return rule.op === '>' ? value > rule.threshold : value < rule.threshold;
+export function breaches(rule: AlertRule, value: number, service?: string): boolean {
+  const threshold = (service !== undefined ? rule.serviceThresholds?.[service] : undefined) ?? rule.threshold;
+  return rule.op === '>' ? value > threshold : value < threshold;
 }
 
 /** The instances of every rule found in one step's samples, keyed by rule + identifying labels. */

@@ -53,7 +53,7 @@ export class GrafanaGenerator implements Generator {
     const firing = (key: string, at: number, rule: (typeof ALERT_RULES)[number]) => {
       for (let k = at; k < at + rule.forSteps; k++) {
         const inst = history[k]?.get(key);
-        if (!inst || !breaches(rule, inst.value)) return false;
+        if (!inst || !breaches(rule, inst.value, inst.labels.service)) return false;
       }
       return true;
     };

@@ -56,3 +56,20 @@ describe('rebaseRecord', () => {
     }
   });
 });
+
+describe('rebaseRecord on time-valued series', () => {
+  it('moves the value of a certificate expiry series with the history, other values stay', () => {
+    const world = makeWorld({ incidentsPerDay: 0 });
+    const start = Date.UTC(2026, 10, 24, 14, 0, 0);
+    const series = runWindow(world, start, start + 5 * 60_000).records.get('grafana_series') ?? [];
+    const expiry = series.find((r) => (r.body as { metric: Record<string, string> }).metric.__name__ === 'probe_ssl_earliest_cert_expiry');
+    const other = series.find((r) => (r.body as { metric: Record<string, string> }).metric.__name__ !== 'probe_ssl_earliest_cert_expiry');
+    expect(expiry, 'the generator emits a certificate expiry series').toBeDefined();
+    expect(other).toBeDefined();
+    const value = (r: FileRecord) => Number((r.body as { value: [number, string] }).value[1]);
+    // Expiry is a unix time in seconds after the sample's own time.
+    expect(value(expiry!)).toBeGreaterThan(expiry!.timestamp / 1000);
+    expect(value(rebaseRecord(expiry!, SHIFT) as FileRecord)).toBe(value(expiry!) + Math.round(SHIFT / 1000));
+    expect(value(rebaseRecord(other!, SHIFT) as FileRecord)).toBe(value(other!));
+  });
+});
