@@ -12,11 +12,13 @@ export interface CheckpointSink {
 }
 
 export interface Checkpoint {
-  version: 1;
+  version: 2;
   /** The record stream (dataset manifest hash or generation options hash). */
   source: string;
   /** The rebase shift of the first run: a resumed replay must stamp records the same way. */
   shiftMs: number;
+  /** The record kinds the sinks took (sorted): record numbers count only these. */
+  kinds: string[];
   sinks: Record<string, CheckpointSink>;
   complete: boolean;
 }
@@ -29,7 +31,8 @@ export function readCheckpoint(path: string): Checkpoint | undefined {
   } catch (err) {
     throw new UsageError(`checkpoint ${path} is not valid JSON (${(err as Error).message}); remove it or pass --restart`);
   }
-  if (doc.version !== 1 || typeof doc.source !== 'string' || typeof doc.sinks !== 'object') throw new UsageError(`checkpoint ${path} is not an obsynth replay checkpoint; remove it or pass --restart`);
+  if ((doc as { version: number }).version === 1) throw new UsageError(`checkpoint ${path} was written by an older obsynth (format 1); pass --restart to start over`);
+  if (doc.version !== 2 || typeof doc.source !== 'string' || !Array.isArray(doc.kinds) || typeof doc.sinks !== 'object') throw new UsageError(`checkpoint ${path} is not an obsynth replay checkpoint; remove it or pass --restart`);
   return doc;
 }
 

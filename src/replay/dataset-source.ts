@@ -51,9 +51,16 @@ export class DatasetSource implements RecordSource {
     return days.map((d) => files.filter((f) => (f.day ?? '') === d).sort((a, b) => order(a.kind) - order(b.kind)));
   }
 
+  /**
+   * Only the files of wanted kinds are read (a replay into Sentry does not decompress the
+   * container logs), so seq numbers the wanted records: the checkpoint keeps the kinds it was
+   * made with, and a resume with other kinds is refused.
+   */
   async *records(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<StreamedRecord> {
     let seq = 0;
-    for (const group of this.groups()) {
+    for (const all of this.groups()) {
+      const group = all.filter((f) => wanted.has(f.kind));
+      if (group.length === 0) continue;
       // Skip whole day groups that are before the checkpoint without reading them.
       const count = group.reduce((a, f) => a + f.records, 0);
       if (seq + count <= after) {

@@ -100,6 +100,14 @@ export async function runReplay(source: RecordSource, configured: readonly Confi
   if (checkpoint && checkpoint.source !== source.identity) {
     throw new UsageError(`checkpoint ${options.checkpointPath} belongs to another replay (different dataset or options); pass --restart to start over, or --checkpoint FILE to keep both`);
   }
+  const wanted = new Set<RecordKind>();
+  for (const s of sinks) for (const k of s.kinds) wanted.add(k);
+  const kinds = [...wanted].sort();
+  if (checkpoint && !checkpoint.complete && checkpoint.kinds.join(',') !== kinds.join(',')) {
+    throw new UsageError(
+      `checkpoint ${options.checkpointPath} was made by sinks taking ${checkpoint.kinds.join(', ')}; these sinks take ${kinds.join(', ')}. Resume with the same sinks, or pass --restart (or --checkpoint FILE for a separate replay)`,
+    );
+  }
   const resumed = checkpoint !== undefined && !checkpoint.complete;
   if (checkpoint?.complete) checkpoint = undefined;
   const shiftMs = checkpoint?.shiftMs ?? rebaseShift(options.rebase, source.range, clock.now());
@@ -116,9 +124,10 @@ export async function runReplay(source: RecordSource, configured: readonly Confi
 
   let lastSave = 0;
   const snapshot = (complete: boolean): Checkpoint => ({
-    version: 1,
+    version: 2,
     source: source.identity,
     shiftMs,
+    kinds,
     complete,
     sinks: Object.fromEntries(channels.map((c) => [c.sink.name, { settledSeq: c.stats.settledSeq, delivered: c.stats.delivered, rejected: c.stats.rejected }])),
   });
@@ -130,8 +139,6 @@ export async function runReplay(source: RecordSource, configured: readonly Confi
     writeCheckpoint(options.checkpointPath, snapshot(false));
   };
 
-  const wanted = new Set<RecordKind>();
-  for (const s of sinks) for (const k of s.kinds) wanted.add(k);
   const after = Math.min(...channels.map((c) => c.stats.settledSeq));
   let read = after;
   let routed = 0;

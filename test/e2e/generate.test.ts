@@ -139,9 +139,9 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/the time range is empty/);
   });
 
-  it('leaves no dataset that looks complete when interrupted', async () => {
+  it('leaves no dataset that looks complete when interrupted (it had begun writing)', async () => {
     const out = join(tempDir(), 'interrupted');
-    const r = await obsynthInterrupted(['generate', '--start', '2026-11-20T00:00:00Z', '--days', '3', '--out', out, '--workers', '1'], 2500);
+    const r = await obsynthInterrupted(['generate', '--start', '2026-11-20T00:00:00Z', '--days', '3', '--out', out, '--workers', '1'], 1000, () => existsSync(`${out}.partial`));
     expect(r.code).not.toBe(0);
     expect(existsSync(join(out, 'manifest.json'))).toBe(false);
     expect(existsSync(`${out}.partial`)).toBe(false);

@@ -57,7 +57,8 @@ describe('obsynth replay', () => {
     // Small batches at a slow pace, so Ctrl-C lands in the middle.
     writeFileSync(sinks, `sinks:\n  - type: file\n    path: ${out}\n    format: jsonl\n    batch: { max_records: 50 }\n`);
     const checkpoint = join(base, 'c2.json');
-    const first = await obsynthInterrupted(['replay', dataset, '--sinks', sinks, '--checkpoint', checkpoint, '--speed', '600'], 2500);
+    // Interrupted once the first checkpoint is written (the replay is under way, its SIGINT handler set).
+    const first = await obsynthInterrupted(['replay', dataset, '--sinks', sinks, '--checkpoint', checkpoint, '--speed', '600'], 1500, () => existsSync(checkpoint));
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(/replay interrupted/);
     const partial = [...countLines(out).values()].flat().length;

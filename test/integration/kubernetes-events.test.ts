@@ -48,7 +48,7 @@ describe('kubernetes_events sink against a real API server', () => {
   });
 
   const sink = (extra: Record<string, unknown> = {}, kinds: Array<'kubernetes_event' | 'kubernetes_log'> = ['kubernetes_event', 'kubernetes_log']) =>
-    new KubernetesEventsSink('k8s', { type: 'kubernetes_events', kubeconfig: k8s.kubeconfigPath, api: 'events.k8s.io/v1', create_namespaces: true, qps: 200, burst: 200, ...extra }, kinds, systemClock);
+    new KubernetesEventsSink('k8s', { type: 'kubernetes_events', kubeconfig: k8s.kubeconfigPath, api: 'events.k8s.io/v1', create_namespaces: true, qps: 200, burst: 200, concurrency: 4, ...extra }, kinds, systemClock);
 
   async function listAll(): Promise<Map<string, { series?: { count: number }; eventTime: string; reason?: string }>> {
     const list = await api.listEventForAllNamespaces({});

@@ -20,11 +20,20 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify as stringifyYaml } from 'yaml';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+// The checkout: two folders up from this file, or, when compiled elsewhere (bench/compile.mjs
+// builds it under node_modules/.cache), the nearest folder up that has test/backends/lib.sh.
+const repoRoot = findRepoRoot(fileURLToPath(new URL('.', import.meta.url)));
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'test', 'backends', 'lib.sh'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no obsynth checkout (test/backends/lib.sh) above ${from}`);
+  }
+}
 
 export interface RunningBackend {
   readonly name: string;

@@ -25,7 +25,8 @@ export function obsynth(args: string[], env: NodeJS.ProcessEnv = {}): CliResult 
 }
 
 /** Starts the CLI and sends SIGINT once `when` matches stderr/stdout or after `afterMs`. */
-export function obsynthInterrupted(args: string[], afterMs: number): Promise<CliResult> {
+/** Runs the CLI and sends SIGINT after afterMs, and only once `ready()` holds (polled; default: at once). */
+export function obsynthInterrupted(args: string[], afterMs: number, ready: () => boolean = () => true): Promise<CliResult> {
   assertBuilt();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -33,7 +34,10 @@ export function obsynthInterrupted(args: string[], afterMs: number): Promise<Cli
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGINT'), afterMs);
+    let timer = setTimeout(function poll() {
+      if (ready()) child.kill('SIGINT');
+      else timer = setTimeout(poll, 50);
+    }, afterMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });

@@ -166,6 +166,24 @@ describe('runReplay', () => {
     await expect(runReplay(source(5, 'test:b'), [configured(new InMemorySink('s'))], options({ checkpointPath }), { clock: new FakeClock(NOW) })).rejects.toThrow(UsageError);
   });
 
+  it('refuses to resume with sinks that take other kinds (record numbers count the kinds taken)', async () => {
+    const checkpointPath = join(mkdtempSync(join(tmpdir(), 'obsynth-ckpt-')), 'replay.json');
+    const stop = new AbortController();
+    const first = new InMemorySink('s', ['kubernetes_log'], (batch) => {
+      if (batch.length > 0) stop.abort(new Error('interrupted'));
+      return success;
+    });
+    const r = await runReplay(source(30), [configured(first, { ...BATCH, maxRecords: 2 })], options({ checkpointPath }), { clock: new FakeClock(NOW), stop: stop.signal });
+    expect(r.interrupted).toBe(true);
+    expect(readCheckpoint(checkpointPath)!.kinds).toEqual(['kubernetes_log']);
+    const other = new InMemorySink('s', ['kubernetes_log', 'sentry_error']);
+    await expect(runReplay(source(30), [configured(other)], options({ checkpointPath }), { clock: new FakeClock(NOW) })).rejects.toThrow(/sinks taking kubernetes_log; these sinks take kubernetes_log, sentry_error/);
+    // The same kinds resume.
+    const same = await runReplay(source(30), [configured(new InMemorySink('s', ['kubernetes_log']))], options({ checkpointPath }), { clock: new FakeClock(NOW) });
+    expect(same.resumed).toBe(true);
+    expect(same.complete).toBe(true);
+  });
+
   it('keeps memory bounded: a slow sink makes the reader wait', async () => {
     let maxBacklog = 0;
     let read = 0;
