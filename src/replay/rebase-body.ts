@@ -11,16 +11,31 @@ const PINO_TIME = /"time":(\d{13})/;
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
+/**
+ * "YYYY-MM-DDTHH:MM:SS" moved by the shift, remembered: a replay has one shift and its records
+ * print the same second many times over, so most stamps are a lookup rather than a Date.
+ */
+const shiftedSeconds = { shiftMs: 0, map: new Map<string, string>() };
+function shiftSecond(wall: string, shiftMs: number): string {
+  if (shiftedSeconds.shiftMs !== shiftMs || shiftedSeconds.map.size >= 8192) {
+    shiftedSeconds.shiftMs = shiftMs;
+    shiftedSeconds.map.clear();
+  }
+  let out = shiftedSeconds.map.get(wall);
+  if (out === undefined) {
+    const t = new Date(Date.parse(`${wall}Z`) + shiftMs);
+    out = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
+    shiftedSeconds.map.set(wall, out);
+  }
+  return out;
+}
+
 /** An RFC 3339 string moved by shiftMs, keeping its precision and zone style. */
 export function shiftIso(iso: string, shiftMs: number): string {
   if (shiftMs === 0) return iso;
-  return iso.replace(ISO, (_m, y, mo, d, h, mi, s, frac: string | undefined, zone: string) => {
-    // The wall-clock fields move by the shift; the zone is kept as written.
-    const shifted = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) + shiftMs);
-    const out = `${shifted.getUTCFullYear()}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())}T${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:${pad(shifted.getUTCSeconds())}`;
-    // Shifts are whole seconds, so the fraction never changes.
-    return `${out}${frac ?? ''}${zone}`;
-  });
+  // The wall-clock fields move by the shift; the zone is kept as written. Shifts are whole
+  // seconds, so the fraction never changes.
+  return iso.replace(ISO, (m: string) => `${shiftSecond(m.slice(0, 19), shiftMs)}${m.slice(19)}`);
 }
 
 function shiftSpaced(line: string, shiftMs: number): string {
@@ -39,7 +54,7 @@ export function shiftLogLine(line: string, shiftMs: number, year: number): strin
     const t = new Date(Date.UTC(year, +k[2]! - 1, +k[3]!, +k[4]!, +k[5]!, +k[6]!) + shiftMs);
     out = `${k[1]}${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}${k[7] ?? ''}${out.slice(k[0].length)}`;
   } else if (SPACED.test(out)) out = shiftSpaced(out, shiftMs);
-  out = out.replace(ISO, (m) => shiftIso(m, shiftMs));
+  out = out.replace(ISO, (m: string) => `${shiftSecond(m.slice(0, 19), shiftMs)}${m.slice(19)}`);
   const p = PINO_TIME.exec(out);
   if (p) out = out.replace(p[0], `"time":${Number(p[1]) + shiftMs}`);
   return out;
