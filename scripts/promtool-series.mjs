@@ -19,12 +19,11 @@
 // promtool starts every test at the Unix epoch, so the test's 0s is the window's first step;
 // values that are themselves timestamps (probe_ssl_earliest_cert_expiry, unix seconds) are
 // moved by the same amount, so `expiry - time()` keeps its meaning.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createReadStream } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 const STEP_SECS = 60;
@@ -97,35 +96,22 @@ function ruleInfo(rulesFile) {
   return { names, alerts };
 }
 
-async function* jsonLines(path) {
-  const rl = createInterface({ input: createReadStream(path).pipe(createGunzip()), crlfDelay: Infinity });
-  for await (const line of rl) if (line) yield JSON.parse(line);
-}
-
 function readJsonLinesSync(path) {
   return gunzipSync(readFileSync(path)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
-function seriesKey(metric) {
-  const { __name__: name, ...labels } = metric;
-  const body = Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
-    .join(',');
-  return `${name}{${body}}`;
-}
-
-/** The panel series the rules need: key -> { name, values: Map<unix secs, string> }. */
+/**
+ * The panel series the rules need: key -> { name, values: Map<unix secs, string> }. Read by
+ * obsynth's own reader (src/alerts/panel-series.ts, built into dist/), which follows the
+ * manifest (one file per day when split), puts late arrivals in order and drops duplicates.
+ */
 async function loadSeries(dataset, names) {
+  const built = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'alerts', 'panel-series.js');
+  if (!existsSync(built)) fail(`${built} is missing: run npm run build first`);
+  const { readPanelSeries } = await import(pathToFileURL(built).href);
+  const { series: read } = await readPanelSeries(dataset, { names });
   const series = new Map();
-  for await (const r of jsonLines(join(dataset, 'grafana', 'panel_series.jsonl.gz'))) {
-    const metric = r.body.metric;
-    if (!names.has(metric.__name__)) continue;
-    const key = seriesKey(metric);
-    let s = series.get(key);
-    if (!s) series.set(key, (s = { name: metric.__name__, values: new Map() }));
-    s.values.set(r.body.value[0], r.body.value[1]);
-  }
+  for (const [key, s] of read) series.set(key, { name: s.name, values: new Map(s.times.map((t, i) => [t, s.values[i]])) });
   return series;
 }
 

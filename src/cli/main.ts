@@ -8,6 +8,7 @@ import { planGenerate, runGenerate, type GenerateFlags } from './commands/genera
 import { runScenarios } from './commands/scenarios.js';
 import { printValidate, runValidate, type ValidateFlags } from './commands/validate.js';
 import { printExport, runExport, type ExportFlags } from './commands/export.js';
+import { DEFAULT_EVALUATION_INTERVAL, DEFAULT_GRACE, printAlertsTest, runAlertsTest, type AlertsTestFlags } from './commands/alerts.js';
 import { printReplayReport, runReplayCommand, type ReplayFlags } from './commands/replay.js';
 import { HealthcheckError } from '../replay/replay.js';
 import { sinkTypes } from '../sinks/registry.js';
@@ -153,6 +154,7 @@ export function buildProgram(): Command {
 
   program
     .command('export')
+    .exitOverride() // usage errors (a bad --format choice) exit 2, not commander's 1
     .description('turn a dataset into ML inputs with its labels: LogHub CSV, Parquet or Arrow tables, windowed samples joining all sources')
     .argument('<dir>', 'the dataset folder (what generate wrote to --out)')
     .addOption(new Option('--format <format>', 'loghub: CSV per source (or service) with true template ids; parquet / arrow: one table per record kind').choices(['loghub', 'parquet', 'arrow']))
@@ -167,6 +169,63 @@ export function buildProgram(): Command {
     .action(async (dir: string, flags: ExportFlags) => {
       const summary = await runExport(dir, flags, { clock: systemClock, stderr: process.stderr }, flags.progress !== false && process.stderr.isTTY === true);
       process.stdout.write(printExport(summary, flags.json === true));
+    });
+
+  // exitOverride here too: main() sets it on the root only, which commands made before it do not
+  // inherit, and a usage error must exit 2, not commander's 1.
+  const alerts = program.command('alerts').description('test Prometheus alerting rules against the incidents of a dataset').exitOverride();
+  alerts
+    .command('test')
+    .exitOverride()
+    .description('evaluate alerting rules with a real Prometheus over a dataset: which incidents each rule catches, how fast, and its false positives')
+    .argument('<dir>', 'the dataset folder (what generate wrote to --out; needs the grafana source)')
+    .option('--rules <files...>', 'Prometheus rule files (groups: of alert: and record: rules); takes the arguments up to the next option, so give <dir> first (or repeat --rules)')
+    .option('--expect <file>', 'YAML list of {rule, catches: [types], max_latency, min_recall, max_false_positives}: exit 1 when one is not met')
+    .option('--grace <duration>', 'how long after an incident ends a firing still counts for it', DEFAULT_GRACE)
+    .option('--evaluation-interval <duration>', 'for groups without interval: (Prometheus global evaluation_interval)', DEFAULT_EVALUATION_INTERVAL)
+    .option('--match-service', 'a firing with a service label counts only for incidents that reached that service')
+    .option('--html <file>', 'also write a self-contained HTML report with a timeline')
+    .option('--json', 'print the report as JSON')
+    .option('--prometheus <path>', 'prometheus binary (default: $OBSYNTH_PROMETHEUS, the test/backends cache, the PATH)')
+    .option('--promtool <path>', 'promtool binary (default: $OBSYNTH_PROMTOOL, the test/backends cache, the PATH)')
+    .option('--keep-tsdb', 'keep the temporary TSDB and server log (its folder is printed as a warning)')
+    .option('--no-progress', 'no progress line on the terminal')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'How: the dataset\'s panel series are backfilled into a fresh TSDB (promtool tsdb create-blocks-from',
+        'openmetrics), a private prometheus serves it on a loopback port, and each alerting rule\'s expr',
+        'is evaluated as a range query stepped at its group\'s interval, which gives the vectors the rule',
+        'manager would see at each evaluation; for and keep_firing_for are then applied per label set as',
+        'Prometheus does. Recording rules in the files are backfilled first (create-blocks-from rules).',
+        '',
+        'Scoring: a firing detects an incident when it starts between the onset and end + --grace;',
+        'latency = firing start - onset; a firing that detects nothing is a false positive.',
+        'precision = detecting firings / firings; recall = incidents caught / incidents.',
+        '',
+        'Exit codes: 0 ok, 1 an --expect expectation failed (or the run failed), 2 bad input.',
+      ].join('\n'),
+    )
+    .action(async (dir: string, flags: AlertsTestFlags) => {
+      const onSignal = () => {
+        process.stderr.write('\nobsynth: interrupted\n');
+        process.exit(130);
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const { report, exitCode } = await runAlertsTest(dir, flags, { clock: systemClock, stderr: process.stderr, env: process.env }, flags.progress !== false && process.stderr.isTTY === true);
+        process.stdout.write(printAlertsTest(report, flags.json === true));
+        if (exitCode !== 0) {
+          const failed = report.expectations?.results.filter((r) => !r.ok).length ?? 0;
+          process.stderr.write(`obsynth: ${failed} expectation${failed === 1 ? '' : 's'} of ${flags.expect} not met\n`);
+          process.exitCode = EXIT.failed;
+        }
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     });
 
   return program;

@@ -18,11 +18,11 @@ import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify as stringifyYaml } from 'yaml';
+import { freePort } from '../../src/net/free-port.js';
 
 // The checkout: two folders up from this file, or, when compiled elsewhere (bench/compile.mjs
 // builds it under node_modules/.cache), the nearest folder up that has test/backends/lib.sh.
@@ -1058,22 +1058,6 @@ async function withPortRetry<T>(start: () => Promise<T>, attempts = 3): Promise<
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error('could not read the port of a loopback listener'));
-        return;
-      }
-      server.close(() => resolve(address.port));
-    });
-  });
-}
 
 async function logTail(path: string, lines = 40): Promise<string> {
   try {

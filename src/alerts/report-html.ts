@@ -1,0 +1,152 @@
+// The report as one self-contained HTML page (no script, no network): a timeline drawn as inline
+// SVG — one row per incident type with each incident as a shaded band from onset to end, one row
+// per rule with each firing as a bar (true positives dark, false positives red) — and the tables.
+import { INCIDENT_TYPES } from '../config/schema.js';
+import { formatDuration } from './durations.js';
+import type { AlertsReport } from './report.js';
+
+const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#469990', '#808000', '#000075', '#a9a9a9'];
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const shortIso = (s: string) => s.replace(/\.000Z$/, 'Z');
+const pct = (x: number | null) => (x === null ? '-' : `${Math.round(x * 100)}%`);
+const lat = (median?: number, max?: number) => (median === undefined ? '-' : `${formatDuration(median)} / ${formatDuration(max!)}`);
+const labelText = (labels: Readonly<Record<string, string>>) =>
+  Object.keys(labels)
+    .filter((k) => k !== 'alertname')
+    .sort()
+    .map((k) => `${k}="${labels[k]}"`)
+    .join(', ');
+
+export function typeColor(type: string): string {
+  const i = (INCIDENT_TYPES as readonly string[]).indexOf(type);
+  return PALETTE[(i >= 0 ? i : [...type].reduce((a, c) => a + c.charCodeAt(0), 0)) % PALETTE.length]!;
+}
+
+const TICKS_MS = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 3600_000, 2 * 3600_000, 3 * 3600_000, 6 * 3600_000, 12 * 3600_000, 86_400_000, 2 * 86_400_000, 7 * 86_400_000, 14 * 86_400_000, 30 * 86_400_000];
+
+export function timelineSvg(r: AlertsReport): string {
+  const start = Date.parse(r.range.start);
+  const end = Date.parse(r.range.end);
+  const span = Math.max(1, end - start);
+  const labelW = 230;
+  const plotW = 1000;
+  const rowH = 18;
+  const gap = 4;
+  const axisH = 28;
+  const types = r.byType.map((t) => t.type);
+  const rows = types.length + r.rules.length;
+  const sepH = types.length > 0 && r.rules.length > 0 ? 10 : 0;
+  const height = axisH + rows * (rowH + gap) + sepH + 6;
+  const width = labelW + plotW + 10;
+  const x = (t: number) => labelW + Math.max(0, Math.min(1, (t - start) / span)) * plotW;
+  const yType = (i: number) => axisH + i * (rowH + gap);
+  const yRule = (i: number) => axisH + (types.length + i) * (rowH + gap) + sepH;
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="incidents and alert firings over time">`);
+  parts.push(`<rect x="${labelW}" y="${axisH - 4}" width="${plotW}" height="${height - axisH}" fill="#fafafa" stroke="#ddd"/>`);
+  const tick = TICKS_MS.find((t) => span / t <= 12) ?? TICKS_MS[TICKS_MS.length - 1]!;
+  for (let t = Math.ceil(start / tick) * tick; t <= end; t += tick) {
+    const tx = x(t).toFixed(1);
+    const label = tick >= 86_400_000 ? new Date(t).toISOString().slice(5, 10) : new Date(t).toISOString().slice(11, 16);
+    parts.push(`<line x1="${tx}" y1="${axisH - 6}" x2="${tx}" y2="${height - 4}" stroke="#e4e4e4"/><text x="${tx}" y="${axisH - 10}" font-size="10" text-anchor="middle" fill="#555">${label}</text>`);
+  }
+  // Faint shading behind the rule rows, so a firing can be read against the incidents above it.
+  if (r.rules.length > 0) {
+    for (const i of r.incidents) {
+      const x0 = x(Date.parse(i.onset));
+      const x1 = x(Date.parse(i.windowEnd));
+      parts.push(`<rect class="incident-shade" x="${x0.toFixed(1)}" y="${yRule(0) - 2}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${r.rules.length * (rowH + gap)}" fill="${typeColor(i.type)}" opacity="0.08"/>`);
+    }
+  }
+  types.forEach((type, ti) => {
+    parts.push(`<text x="${labelW - 6}" y="${yType(ti) + rowH - 5}" font-size="11" text-anchor="end" fill="${typeColor(type)}">${esc(type)}</text>`);
+  });
+  for (const i of r.incidents) {
+    const ti = types.indexOf(i.type);
+    const x0 = x(Date.parse(i.onset));
+    const x1 = x(Date.parse(i.end));
+    const xg = x(Date.parse(i.windowEnd));
+    const caught = i.detectedBy.length > 0 ? `caught by ${i.detectedBy.map((d) => `${d.rule} after ${formatDuration(d.latencyMs)}`).join(', ')}` : 'caught by no rule';
+    parts.push(
+      `<rect class="incident-band" data-incident="${esc(i.id)}" x="${x0.toFixed(1)}" y="${yType(ti)}" width="${Math.max(1.5, x1 - x0).toFixed(1)}" height="${rowH}" fill="${typeColor(i.type)}" opacity="0.55"><title>${esc(`${i.id} ${i.type} at ${i.rootCause}\n${shortIso(i.onset)} .. ${shortIso(i.end)}\n${caught}`)}</title></rect>`,
+    );
+    parts.push(`<rect class="incident-grace" x="${x1.toFixed(1)}" y="${yType(ti) + rowH / 2 - 1}" width="${Math.max(0, xg - x1).toFixed(1)}" height="2" fill="${typeColor(i.type)}" opacity="0.5"/>`);
+  }
+  r.rules.forEach((rule, ri) => {
+    const y = yRule(ri);
+    parts.push(`<text x="${labelW - 6}" y="${y + rowH - 5}" font-size="11" text-anchor="end" fill="#222">${esc(rule.id)}</text>`);
+    for (const f of rule.firingIntervals) {
+      const x0 = x(Date.parse(f.start));
+      const x1 = x(Date.parse(f.end));
+      const tp = f.incidents.length > 0;
+      const what = tp ? `detects ${f.incidents.join(', ')}` : 'false positive';
+      parts.push(
+        `<rect class="firing ${tp ? 'true-positive' : 'false-positive'}" x="${x0.toFixed(1)}" y="${y + 3}" width="${Math.max(1.5, x1 - x0).toFixed(1)}" height="${rowH - 6}" fill="${tp ? '#1f4e79' : '#d62728'}"><title>${esc(`${rule.id} {${labelText(f.labels)}}\n${shortIso(f.start)} .. ${shortIso(f.end)}${f.open ? ' (still firing)' : ''} (${formatDuration(f.durationMs)})\n${what}`)}</title></rect>`,
+      );
+    }
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+function htmlTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, cls = ''): string {
+  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+export function formatAlertsHtml(r: AlertsReport): string {
+  const sections: string[] = [];
+  sections.push(`<h1>obsynth alerts test</h1>`);
+  sections.push(
+    `<p>${r.rules.length} alerting rules from ${r.ruleFiles.map((f) => `<code>${esc(f)}</code>`).join(', ')} on <code>${esc(r.dataset)}</code>, ${esc(shortIso(r.range.start))} .. ${esc(shortIso(r.range.end))}. ${r.incidents.length} incidents scored; a firing counts for an incident when it starts between its onset and ${esc(formatDuration(r.graceMs))} after its end${r.matchService ? ', on a service the incident reached' : ''}. Evaluated by ${esc(r.engine.prometheus)} (${esc(r.engine.method)}).</p>`,
+  );
+  if (r.expectations) {
+    const failed = r.expectations.results.filter((e) => !e.ok).length;
+    sections.push(`<h2>Expectations: ${failed === 0 ? '<span class="ok">all met</span>' : `<span class="bad">${failed} failed</span>`}</h2>`);
+    sections.push(
+      htmlTable(
+        ['', 'rule', 'expected', 'why not'],
+        r.expectations.results.map((e) => [e.ok ? '<span class="ok">ok</span>' : '<span class="bad">FAILED</span>', esc(e.rule), esc(e.expected), e.failures.map(esc).join('<br>')]),
+      ),
+    );
+  }
+  sections.push('<h2>Timeline</h2>');
+  sections.push(
+    `<p class="legend">${r.byType.map((t) => `<span><i style="background:${typeColor(t.type)}"></i>${esc(t.type)}</span>`).join(' ')} <span><i style="background:#1f4e79"></i>firing that detects an incident</span> <span><i style="background:#d62728"></i>false positive</span></p>`,
+  );
+  sections.push(timelineSvg(r));
+  sections.push('<h2>Rules</h2>');
+  sections.push(
+    htmlTable(
+      ['rule', 'for', 'firings', 'true', 'false', 'precision', 'caught', 'recall', 'latency median / max', 'expr'],
+      r.rules.map((x) => [esc(x.id), esc(formatDuration(x.forMs)), String(x.firings), String(x.truePositives), String(x.falsePositives), pct(x.precision), `${x.detected}/${x.incidents}`, pct(x.recall), esc(lat(x.latencyMedianMs, x.latencyMaxMs)), `<code>${esc(x.expr.trim())}</code>`]),
+      'num',
+    ),
+  );
+  sections.push('<h2>By incident type</h2>');
+  sections.push(
+    htmlTable(
+      ['type', 'incidents', 'caught by any rule', 'rules that caught some (caught, latency median / max)'],
+      r.byType.map((t) => [`<span style="color:${typeColor(t.type)}">${esc(t.type)}</span>`, String(t.incidents), String(t.caught), t.rules.map((x) => esc(`${x.rule} ${x.detected}/${t.incidents} ${lat(x.latencyMedianMs, x.latencyMaxMs)}`)).join('<br>') || 'none']),
+    ),
+  );
+  sections.push('<h2>Incidents</h2>');
+  sections.push(
+    htmlTable(
+      ['incident', 'type', 'root cause', 'onset', 'end', 'caught by (latency)'],
+      r.incidents.map((i) => [esc(i.id), esc(i.type), esc(i.rootCause), esc(shortIso(i.onset)), esc(shortIso(i.end)), i.detectedBy.map((d) => esc(`${d.rule} ${formatDuration(d.latencyMs)}`)).join(', ') || '<span class="bad">no rule</span>']),
+    ),
+  );
+  if (r.warnings.length > 0) sections.push(`<h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`);
+  const style = [
+    'body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}',
+    'table{border-collapse:collapse;margin:8px 0 20px}th,td{border-bottom:1px solid #e5e5e5;padding:3px 10px;text-align:left;vertical-align:top}',
+    'th{background:#f4f4f4}table.num td:nth-child(n+3):nth-child(-n+8){text-align:right}code{font-size:12px}',
+    '.ok{color:#2a7d2a;font-weight:600}.bad{color:#c62828;font-weight:600}',
+    '.legend span{margin-right:14px;white-space:nowrap}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px;opacity:.8}',
+    'svg.timeline{font-family:system-ui,sans-serif;border:1px solid #eee}',
+  ].join('\n');
+  return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>obsynth alerts test: ${esc(r.dataset)}</title>\n<style>\n${style}\n</style>\n</head>\n<body>\n${sections.join('\n')}\n</body>\n</html>\n`;
+}
