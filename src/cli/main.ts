@@ -7,11 +7,11 @@ import { toolVersion } from '../version.js';
 import { planGenerate, runGenerate, type GenerateFlags } from './commands/generate.js';
 import { runScenarios } from './commands/scenarios.js';
 import { printValidate, runValidate, type ValidateFlags } from './commands/validate.js';
-import { printExport, runExport, type ExportFlags } from './commands/export.js';
+import type { ExportFlags } from './commands/export.js';
 import { DEFAULT_EVALUATION_INTERVAL, DEFAULT_GRACE, printAlertsTest, runAlertsTest, type AlertsTestFlags } from './commands/alerts.js';
-import { printReplayReport, runReplayCommand, type ReplayFlags } from './commands/replay.js';
+import type { ReplayFlags } from './commands/replay.js';
 import { HealthcheckError } from '../replay/replay.js';
-import { sinkTypes } from '../sinks/registry.js';
+import { SINK_TYPE_NAMES } from '../sinks/type-names.js';
 import { printGenerateSummary } from './summary.js';
 
 /** Exit codes: 0 ok, 1 failed (data lost or invalid), 2 bad input (nothing written). */
@@ -29,6 +29,8 @@ function configOptions(cmd: Command): Command {
 
 export function buildProgram(): Command {
   const program = new Command();
+  // Before any subcommand exists, so they all inherit it: a usage error exits 2, not commander's 1.
+  program.exitOverride();
   program.name('obsynth').description('Fabricate a realistic, correlated observability history (Kubernetes, Sentry, CloudWatch, Grafana) with known incidents.').version(toolVersion()).option('--debug', 'show stack traces on errors');
 
   const generate = program
@@ -73,7 +75,7 @@ export function buildProgram(): Command {
     .argument('[dir]', 'a dataset folder written by generate')
     .option('--generate', 'generate the history on the fly (takes the generate options below), no files')
     .option('--live', 'an endless history from now on, at speed 1, for demo stacks that should look alive')
-    .option('--to <types>', `comma-separated sink types with their defaults and environment variables: ${sinkTypes().map((t) => t.type).join(', ')}`)
+    .option('--to <types>', `comma-separated sink types with their defaults and environment variables: ${SINK_TYPE_NAMES.join(', ')}`)
     .option('--sinks <file>', 'YAML with one block per sink (type, endpoint, auth, batch, kinds ...)')
     .option('--speed <x>', 'simulated time per wall time: 60 = an hour per minute, max = as fast as the backends accept (default max; live: 1)')
     .option('--rebase <mode>', 'move timestamps so the history ends now (end, default) or starts now (start)')
@@ -107,6 +109,9 @@ export function buildProgram(): Command {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
+      // Loaded here: the sinks bring every backend's SDK (~100 MB, a second or two), which the
+      // other commands do not need.
+      const { printReplayReport, runReplayCommand } = await import('./commands/replay.js');
       const { report, exitCode, checkpoint } = await runReplayCommand(dir, flags, {
         clock: systemClock,
         env: process.env,
@@ -154,7 +159,6 @@ export function buildProgram(): Command {
 
   program
     .command('export')
-    .exitOverride() // usage errors (a bad --format choice) exit 2, not commander's 1
     .description('turn a dataset into ML inputs with its labels: LogHub CSV, Parquet or Arrow tables, windowed samples joining all sources')
     .argument('<dir>', 'the dataset folder (what generate wrote to --out)')
     .addOption(new Option('--format <format>', 'loghub: CSV per source (or service) with true template ids; parquet / arrow: one table per record kind').choices(['loghub', 'parquet', 'arrow']))
@@ -167,16 +171,15 @@ export function buildProgram(): Command {
     .option('--no-progress', 'no progress line on the terminal')
     .option('--json', 'print the summary as JSON')
     .action(async (dir: string, flags: ExportFlags) => {
+      // Loaded here: the Arrow and Parquet writers are large.
+      const { printExport, runExport } = await import('./commands/export.js');
       const summary = await runExport(dir, flags, { clock: systemClock, stderr: process.stderr }, flags.progress !== false && process.stderr.isTTY === true);
       process.stdout.write(printExport(summary, flags.json === true));
     });
 
-  // exitOverride here too: main() sets it on the root only, which commands made before it do not
-  // inherit, and a usage error must exit 2, not commander's 1.
-  const alerts = program.command('alerts').description('test Prometheus alerting rules against the incidents of a dataset').exitOverride();
+  const alerts = program.command('alerts').description('test Prometheus alerting rules against the incidents of a dataset');
   alerts
     .command('test')
-    .exitOverride()
     .description('evaluate alerting rules with a real Prometheus over a dataset: which incidents each rule catches, how fast, and its false positives')
     .argument('<dir>', 'the dataset folder (what generate wrote to --out; needs the grafana source)')
     .option('--rules <files...>', 'Prometheus rule files (groups: of alert: and record: rules); takes the arguments up to the next option, so give <dir> first (or repeat --rules)')
@@ -233,7 +236,6 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);

@@ -14,6 +14,7 @@ import { LOKI_SINK } from './loki/definition.js';
 import { OTLP_SINK } from './otlp/definition.js';
 import { PROMETHEUS_SINK } from './prometheus/definition.js';
 import type { Sink } from './sink.js';
+import { SINK_TYPE_NAMES } from './type-names.js';
 
 export interface SinkContext {
   readonly name: string;
@@ -47,6 +48,10 @@ const SINK_TYPES: readonly SinkType[] = [
   SENTRY_SINK,
   KUBERNETES_EVENTS_SINK,
 ];
+
+if (SINK_TYPE_NAMES.join() !== SINK_TYPES.map((t) => t.type).join()) {
+  throw new Error(`src/sinks/type-names.ts lists ${SINK_TYPE_NAMES.join(', ')}; the registry has ${SINK_TYPES.map((t) => t.type).join(', ')}`);
+}
 
 export function sinkType(type: string): SinkType | undefined {
   return SINK_TYPES.find((t) => t.type === type);

@@ -148,6 +148,16 @@ describe('bad input', () => {
   });
 });
 
+describe('usage errors', () => {
+  it('exit 2 in every command, with commander\'s message', () => {
+    for (const args of [['validate'], ['export', '/nonexistent', '--format', 'csv'], ['alerts', 'test'], ['generate', '--nosuch'], ['nosuch']]) {
+      const r = obsynth(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/error: /);
+    }
+  });
+});
+
 describe('obsynth scenarios', () => {
   it('lists every incident type with its signature per source', () => {
     const r = obsynth(['scenarios']);
