@@ -29,6 +29,8 @@ export interface TableWriter {
 }
 
 export const ROW_GROUP_ROWS = 64_000;
+/** A row group is also cut when its text reaches this many characters (wide log rows), so memory holds one bounded group. */
+export const ROW_GROUP_CHARS = 16 * 1024 * 1024;
 
 const PARQUET_TYPE: Readonly<Record<ColumnType, BasicType>> = { string: 'STRING', double: 'DOUBLE', int: 'INT64', bool: 'BOOLEAN', timestamp: 'TIMESTAMP' };
 
@@ -51,6 +53,7 @@ function normalise(type: ColumnType, v: Cell): Cell | bigint {
 abstract class BufferedTable implements TableWriter {
   protected buffers: Array<Array<Cell | bigint>>;
   protected buffered = 0;
+  private chars = 0;
   private rows = 0;
   private closed = false;
 
@@ -63,10 +66,14 @@ abstract class BufferedTable implements TableWriter {
   }
 
   async append(row: readonly Cell[]): Promise<void> {
-    for (let i = 0; i < this.columns.length; i++) this.buffers[i]!.push(normalise(this.columns[i]!.type, row[i]));
+    for (let i = 0; i < this.columns.length; i++) {
+      const v = normalise(this.columns[i]!.type, row[i]);
+      if (typeof v === 'string') this.chars += v.length;
+      this.buffers[i]!.push(v);
+    }
     this.buffered++;
     this.rows++;
-    if (this.buffered >= this.groupRows) await this.flushGroup();
+    if (this.buffered >= this.groupRows || this.chars >= ROW_GROUP_CHARS) await this.flushGroup();
   }
 
   private async flushGroup(): Promise<void> {
@@ -75,6 +82,7 @@ abstract class BufferedTable implements TableWriter {
     const n = this.buffered;
     this.buffers = this.columns.map(() => []);
     this.buffered = 0;
+    this.chars = 0;
     await this.writeGroup(data, n);
   }
 

@@ -1,14 +1,14 @@
 // `obsynth export` as a library function: reads a dataset folder and writes what ML pipelines
 // eat into another, through `<out>.partial` renamed into place only when everything was
 // written. Nothing here prints or exits; the CLI does that.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../config/errors.js';
 import type { LoadedConfig } from '../config/load.js';
 import { KIND_FILE, KIND_SOURCE, RECORD_KINDS, type RecordKind, type Source } from '../model/record.js';
 import type { Clock } from '../time/clock.js';
 import { toolVersion } from '../version.js';
-import { openTable, TABLE_EXTENSION, type ColumnarFormat } from './columnar.js';
+import { openTable, TABLE_EXTENSION, type Cell, type ColumnarFormat } from './columnar.js';
 import { CsvWriter } from './csv.js';
 import { kindBytes, openDataset, readKind, type DatasetInput } from './dataset-input.js';
 import { EntityResolver } from './entities.js';
@@ -62,12 +62,9 @@ export interface ExportSummary {
 
 export const EXPORT_SUMMARY = 'export.json';
 
-/** "60s", "5m", "1h", "1500ms" for a window length. */
+/** "60s", "300s", "1500ms" for a window length. */
 export function windowName(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 class OutputFolder {
@@ -81,6 +78,7 @@ class OutputFolder {
     const ds = resolve(dataset);
     const inside = (a: string, b: string) => a === b || a.startsWith(b + sep);
     if (inside(this.target, ds) || inside(ds, this.target)) throw new UsageError(`--out ${out} overlaps the dataset folder ${dataset}; choose a folder outside it`);
+    if (existsSync(this.target) && !statSync(this.target).isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder; choose a folder to export to`);
     if (existsSync(this.target) && readdirSync(this.target).length > 0 && !force) throw new UsageError(`output folder ${out} is not empty; pass --force to replace it, or choose another --out`);
     rmSync(this.temp, { recursive: true, force: true });
     mkdirSync(this.temp, { recursive: true });
@@ -127,7 +125,7 @@ export async function exportDataset(o: ExportOptions): Promise<ExportSummary> {
   const entities = new EntityResolver(o.config.services);
   const out = new OutputFolder(o.out, o.dir, o.force);
 
-  const windowKinds: RecordKind[] = o.windowMs !== undefined ? RECORD_KINDS.filter((k) => input.pairs.has(k) && k !== 'kubernetes_node_metrics') : [];
+  const windowKinds: RecordKind[] = o.windowMs !== undefined ? kinds.filter((k) => k !== 'kubernetes_node_metrics') : [];
   const total = kindBytes(input, o.format === 'loghub' ? logKinds : kinds) + kindBytes(input, windowKinds);
   let done = 0;
   let rowsDone = 0;
@@ -174,11 +172,14 @@ export async function exportDataset(o: ExportOptions): Promise<ExportSummary> {
       let summary: WindowSummary;
       if (o.format === 'loghub') {
         const csv = new CsvWriter(out.path(rel), WINDOW_COLUMNS.map((c) => c.name));
-        summary = await exportWindows({ input, entities, datastores, windowMs: o.windowMs, toleranceMs, range: input.range, onBytes, write: (row) => csv.write(row.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(8)) : v))) });
+        const isTime = WINDOW_COLUMNS.map((c) => c.type === 'timestamp');
+        // CSV: times as ISO 8601, fractions to 8 significant digits.
+        const cell = (v: Cell, i: number) => (typeof v !== 'number' ? v : isTime[i] ? new Date(v).toISOString() : Number.isInteger(v) ? v : Number(v.toPrecision(8)));
+        summary = await exportWindows({ input, entities, datastores, windowMs: o.windowMs, toleranceMs, range: input.range, kinds: windowKinds, onBytes, write: (row) => csv.write(row.map(cell)) });
         await csv.close();
       } else {
         const table = openTable(o.format, out.path(rel), WINDOW_COLUMNS, { 'obsynth.window_ms': String(o.windowMs) });
-        summary = await exportWindows({ input, entities, datastores, windowMs: o.windowMs, toleranceMs, range: input.range, onBytes, write: (row) => table.append(row) });
+        summary = await exportWindows({ input, entities, datastores, windowMs: o.windowMs, toleranceMs, range: input.range, kinds: windowKinds, onBytes, write: (row) => table.append(row) });
         await table.close();
       }
       if (summary.tooLate > 0) warnings.push(`${summary.tooLate} record(s) arrived after their window was written (later than ${toleranceMs} ms) and were left out of the windows`);

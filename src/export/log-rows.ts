@@ -1,7 +1,7 @@
 // One log line as a row: the LogHub columns (date and time, level, component, content, event id
 // and template) plus where it came from and what the labels say about it. Used by the LogHub CSV
 // export, the Parquet / Arrow log tables and the realism check.
-import type { LabelLine, RecordKind } from '../model/record.js';
+import type { RecordKind } from '../model/record.js';
 import type { FileEnvelope } from './dataset-input.js';
 import { parseCloudWatchMessage, parseContainerLine, trimTrailingFields, type NormalLevel } from './log-parse.js';
 import { STACKTRACE_TEMPLATE_ID, type TemplateRegistry } from './template-registry.js';
@@ -49,10 +49,22 @@ interface SentryErrorLike {
   message?: unknown;
 }
 
+/** What a row reads of a label line (a LabelLine, or one validate parsed). */
+export interface RowLabel {
+  readonly anomalous: boolean;
+  readonly incident_id?: string;
+  readonly phase?: string;
+  readonly template_id?: string;
+  readonly late_ms?: number;
+  readonly skew_ms?: number;
+  readonly duplicate?: boolean;
+  readonly missing_fields?: readonly string[];
+}
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** The flags a label declares, compactly: duplicate;late_ms=..;skew_ms=..;missing=a,b */
-export function labelFlags(label: LabelLine | undefined): string {
+export function labelFlags(label: RowLabel | undefined): string {
   if (!label) return '';
   const out: string[] = [];
   if (label.duplicate) out.push('duplicate');
@@ -66,7 +78,7 @@ export class LogRowBuilder {
   constructor(private readonly registry: TemplateRegistry) {}
 
   /** The row of a log record, or undefined for a kind that holds no log lines. */
-  build(kind: RecordKind, record: FileEnvelope, label: LabelLine | undefined): LogRow | undefined {
+  build(kind: RecordKind, record: FileEnvelope, label: RowLabel | undefined): LogRow | undefined {
     let parsed: { content: string; level: NormalLevel; component: string };
     let host = '';
     const templateId = label?.template_id ?? '';

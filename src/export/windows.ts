@@ -1,7 +1,12 @@
 // `obsynth export --window 60s`: every source joined into one row per (time window, service or
 // datastore): log lines by level, errors, traces, Kubernetes events, metric aggregates,
-// CloudWatch alarm states and Grafana annotations, labelled with the incident active there
-// (from incidents.json: its type, phase, id and root-cause service) or "normal".
+// CloudWatch alarm states and Grafana annotations, labelled with the incident active there or
+// "normal". An incident is active at an entity in a window when incidents.json lists the entity
+// among the incident's affected targets and the window overlaps [onset, end] shifted by the
+// target's propagation delay, or when records of that entity in that window carry the incident in
+// their labels (datastores and exporters show an incident the call graph does not list: Postgres
+// connections during a pool exhaustion, RabbitMQ depth while a consumer is down). The incident
+// closest to its root wins; its type, phase, id and root-cause service label the row.
 //
 // The kinds' files are read side by side and merged by timestamp; a window is written once every
 // file has moved past its end by more than the configured lateness and clock skew, so memory
@@ -115,6 +120,8 @@ class Acc {
   deploys = 0;
   alerts = 0;
   anomalous = 0;
+  /** Records labelled with each incident (duplicates left out). */
+  readonly incidents = new Map<string, number>();
 }
 
 const max = (a: number | null, b: number): number => (a === null || b > a ? b : a);
@@ -137,28 +144,50 @@ export interface WindowLabel {
   readonly phase: string | null;
   readonly incidentId: string | null;
   readonly rootCause: string | null;
+  /** Hops from the root cause by incidents.json; null when only the records' labels place the incident here. */
   readonly hops: number | null;
+  /** Every incident active at the entity in the window, sorted, ';'-separated. */
   readonly active: string;
 }
 
-/** The incident active at an entity during [start, end), from incidents.json; the one closest to its root wins. */
-export function windowLabel(incidents: readonly GroundTruthIncident[], entity: string, start: number, end: number): WindowLabel {
-  let best: { inc: GroundTruthIncident; hops: number; weight: number; from: number; to: number; delay: number } | undefined;
-  const active: string[] = [];
+export const NORMAL_LABEL: WindowLabel = Object.freeze({ label: 'normal', phase: null, incidentId: null, rootCause: null, hops: null, active: '' });
+
+/**
+ * The label of (window [start, end), entity): from incidents.json's affected targets and, for
+ * entities the call graph does not list, from the incidents the window's records are labelled
+ * with (`seen`: incident id -> records). The incident closest to its root wins (fewest hops, then
+ * largest weight, then earliest onset); one known only from records ranks after those, by count.
+ */
+export function windowLabel(incidents: readonly GroundTruthIncident[], entity: string, start: number, end: number, seen?: ReadonlyMap<string, number>): WindowLabel {
+  let best: { inc: GroundTruthIncident; hops: number; weight: number; delay: number } | undefined;
+  const active = new Set<string>();
   for (const inc of incidents) {
     for (const a of inc.affected) {
       if (a.target !== entity) continue;
       const from = inc.onset + a.delayMs;
       const to = inc.end + a.delayMs;
       if (from >= end || to <= start) continue;
-      active.push(inc.id);
-      if (!best || a.hops < best.hops || (a.hops === best.hops && (a.weight > best.weight || (a.weight === best.weight && inc.onset < best.inc.onset)))) best = { inc, hops: a.hops, weight: a.weight, from, to, delay: a.delayMs };
+      active.add(inc.id);
+      if (!best || a.hops < best.hops || (a.hops === best.hops && (a.weight > best.weight || (a.weight === best.weight && inc.onset < best.inc.onset)))) best = { inc, hops: a.hops, weight: a.weight, delay: a.delayMs };
     }
   }
-  if (!best) return { label: 'normal', phase: null, incidentId: null, rootCause: null, hops: null, active: '' };
-  const mid = (Math.max(start, best.from) + Math.min(end, best.to)) / 2 - best.delay;
-  const phase = mid < best.inc.peak ? 'onset' : mid < best.inc.recoveryStart ? 'peak' : 'recovery';
-  return { label: best.inc.type, phase, incidentId: best.inc.id, rootCause: best.inc.rootCause, hops: best.hops, active: active.sort().join(';') };
+  let fromRecords: { inc: GroundTruthIncident; count: number } | undefined;
+  if (seen) {
+    for (const [id, count] of seen) {
+      if (active.has(id)) continue;
+      const inc = incidents.find((i) => i.id === id);
+      if (!inc) continue;
+      active.add(id);
+      if (!fromRecords || count > fromRecords.count || (count === fromRecords.count && inc.onset < fromRecords.inc.onset)) fromRecords = { inc, count };
+    }
+  }
+  const inc = best?.inc ?? fromRecords?.inc;
+  if (!inc) return NORMAL_LABEL;
+  const delay = best?.delay ?? 0;
+  // The phase at the middle of the part of the window the incident covers, in the root's time.
+  const mid = (Math.max(start, inc.onset + delay) + Math.min(end, inc.end + delay)) / 2 - delay;
+  const phase = mid < inc.peak ? 'onset' : mid < inc.recoveryStart ? 'peak' : 'recovery';
+  return { label: inc.type, phase, incidentId: inc.id, rootCause: inc.rootCause, hops: best ? best.hops : null, active: [...active].sort().join(';') };
 }
 
 export interface WindowOptions {
@@ -170,6 +199,8 @@ export interface WindowOptions {
   /** How far behind the newest record a file may still deliver one (lateness + clock skew). */
   readonly toleranceMs: number;
   readonly range: { readonly start: number; readonly end: number };
+  /** Kinds to read (default: every kind the dataset has). */
+  readonly kinds?: readonly RecordKind[];
   readonly onBytes?: (n: number) => void;
   readonly write: (row: readonly Cell[]) => Promise<void>;
 }
@@ -221,7 +252,7 @@ export async function exportWindows(o: WindowOptions): Promise<WindowSummary> {
       for (const ch of a.alarmChanges) alarmState.set(ch.alarm, { entity: e, state: ch.state });
       let inAlarm = 0;
       for (const st of alarmState.values()) if (st.entity === e && st.state === 'ALARM') inAlarm++;
-      const lab = windowLabel(o.input.incidents, e, start, end);
+      const lab = windowLabel(o.input.incidents, e, start, end, a.incidents);
       if (lab.label !== 'normal') labelled++;
       const series = SERIES.flatMap((s, i) => {
         const x = a.series[i]!;
@@ -296,6 +327,7 @@ export async function exportWindows(o: WindowOptions): Promise<WindowSummary> {
     }
     const a = accOf(w, entity);
     if (label?.anomalous) a.anomalous++;
+    if (label?.incident_id && !label.duplicate) a.incidents.set(label.incident_id, (a.incidents.get(label.incident_id) ?? 0) + 1);
     const b = obj(r.body);
     switch (kind) {
       case 'kubernetes_log': {
@@ -405,7 +437,7 @@ export async function exportWindows(o: WindowOptions): Promise<WindowSummary> {
 
   const streams: Stream[] = [];
   for (const kind of WINDOW_KINDS) {
-    if (!o.input.pairs.has(kind)) continue;
+    if (!o.input.pairs.has(kind) || (o.kinds && !o.kinds.includes(kind))) continue;
     const it = readKind(o.input, kind, o.onBytes)[Symbol.asyncIterator]();
     const first = await it.next();
     if (!first.done) streams.push({ kind, it, head: first.value });

@@ -1,5 +1,6 @@
 // The verdicts: one CheckResult per question, each with a one-line summary and the first few
 // problems (file:line, id, key path, value, rule) so the reader can go straight to them.
+import { MIN_REALISM_LINES, YARDSTICKS, type LogRealismReport } from './log-realism.js';
 import type { CheckId, CheckResult, CheckStatus, FileReport, KindReport, LineProblem, Severity, ValidationReport } from './report.js';
 import type { TimeSettings } from './scan-pair.js';
 
@@ -9,6 +10,7 @@ export interface CheckInputs {
   readonly files: readonly FileReport[];
   readonly kinds: readonly KindReport[];
   readonly quality: ValidationReport['quality'];
+  readonly logRealism: LogRealismReport | null;
   readonly time: TimeSettings | undefined;
   readonly maxErrors: number;
 }
@@ -35,6 +37,7 @@ export function buildChecks(i: CheckInputs): CheckResult[] {
   out.push(labelsCheck(i.kinds, max));
   out.push(...timeChecks(i.kinds, i.time, max));
   out.push(...qualityChecks(i.quality, max));
+  out.push(logRealismCheck(i.logRealism, max));
   return out;
 }
 
@@ -149,4 +152,14 @@ function qualityChecks(q: ValidationReport['quality'], max: number): CheckResult
   const summary = `duplicates ${pct(r.duplicates.share)} (configured ${pct(r.duplicates.configured)}), late ${pct(r.late.share)} (${pct(r.late.configured)}), skewed ${pct(r.skew.share)} of records (${pct(r.skew.configured, 0)} of hosts), missing fields ${pct(r.missingFields.share)} (at most ${pct(r.missingFields.configured)})`;
   out.push(check('realism', 'imperfections vs configuration', 'warning', problems.length > 0, summary, problems, max));
   return out;
+}
+
+function logRealismCheck(r: LogRealismReport | null, max: number): CheckResult {
+  const title = 'log realism vs public yardsticks';
+  if (!r) return check('log_realism', title, 'warning', false, 'no container logs', [], max, 0, true);
+  if (r.lines < MIN_REALISM_LINES) return check('log_realism', title, 'warning', false, `${n(r.lines)} container log line(s): too few to compare (at least ${n(MIN_REALISM_LINES)})`, [], max, 0, true);
+  const outside = r.comparisons.filter((c) => c.status === 'outside').length;
+  const compared = r.comparisons.filter((c) => c.status !== 'n/a').length;
+  const summary = `${n(r.templates.count)} templates over ${r.services.length} service(s); miner accuracy ${pct(r.miner.accuracy, 1)} (Drain on LogHub ${pct(YARDSTICKS.drainAccuracy.min, 0)}..${pct(YARDSTICKS.drainAccuracy.max, 0)}); ERROR lines ${pct(r.errors.errorLineShare)} of normal lines; 5xx ${pct(r.errors.http5xxShare)}; diurnal ${r.diurnal.peakToTrough === null ? '-' : `${r.diurnal.peakToTrough.toFixed(1)}x`}; ${outside} of ${compared} figure(s) outside their band`;
+  return check('log_realism', title, 'warning', outside > 0, summary, r.notes, max);
 }

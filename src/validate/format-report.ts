@@ -1,6 +1,7 @@
 // The terminal rendering of a validation report: the verdicts first, then the detail per kind,
 // then the quality figures. Plain text, no colour, at most ~100 columns where it can.
 import { pct } from './checks.js';
+import { MIN_REALISM_LINES, YARDSTICKS, type LogRealismReport, type YardstickComparison, type YardstickFigure } from './log-realism.js';
 import type { CheckResult, KindReport, ValidationReport } from './report.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -62,6 +63,35 @@ function qualitySection(r: ValidationReport): string[] {
   return lines;
 }
 
+function verdict(r: LogRealismReport, figure: YardstickFigure, scope: string): string {
+  const c: YardstickComparison | undefined = r.comparisons.find((x) => x.figure === figure && x.scope === scope);
+  return !c || c.status === 'n/a' ? '   ' : c.status === 'ok' ? 'ok ' : 'OUT';
+}
+
+function realismSection(r: LogRealismReport): string[] {
+  const y = YARDSTICKS;
+  const lines = [
+    'REALISM (container logs against public yardsticks; OUT = outside the band, a warning)',
+    `  ${n(r.lines)} lines (${n(r.stacktraceLines)} stack trace continuation lines left out), ${n(r.templates.count)} true templates over ${r.services.length} service(s)${r.lines < MIN_REALISM_LINES ? `; fewer than ${n(MIN_REALISM_LINES)} lines: nothing compared` : ''}`,
+    `  ${'service'.padEnd(22)} ${'lines'.padStart(9)}  ${'templates'.padStart(13)}  ${'head share'.padStart(14)}  ${'ERROR/normal'.padStart(12)}  ${'miner groups'.padStart(12)}  ${'miner accuracy'.padStart(14)}`,
+  ];
+  for (const s of r.services) {
+    lines.push(
+      `  ${s.service.padEnd(22)} ${n(s.lines).padStart(9)}  ${String(s.templates).padStart(9)} ${verdict(r, 'templates', s.service)}  ${pct(s.headShare, 1).padStart(10)} ${verdict(r, 'head_share', s.service)}  ${pct(s.errorLineShare).padStart(12)}  ${String(s.miner.predictedGroups).padStart(12)}  ${pct(s.miner.accuracy, 1).padStart(10)} ${verdict(r, 'miner_accuracy', s.service)}`.trimEnd(),
+    );
+  }
+  const e = r.errors;
+  lines.push(
+    `  ${'all'.padEnd(22)} ${n(r.lines).padStart(9)}  ${String(r.templates.count).padStart(9)}      ${pct(r.templates.headShare, 1).padStart(10)}      ${pct(e.errorLineShare).padStart(12)}  ${String(r.miner.predictedGroups).padStart(12)}  ${pct(r.miner.accuracy, 1).padStart(10)} ${verdict(r, 'miner_accuracy', 'all')}`.trimEnd(),
+    `  bands: templates ${y.templatesPerSystem[0]}..${y.templatesPerSystem[1]} per system (LogHub); head share >= ${pct(y.headShareAtLeast, 0)}; miner accuracy ${pct(y.minerAccuracy[0], 0)}..${pct(y.minerAccuracy[1], 1)} (Drain on LogHub ${pct(y.drainAccuracy.min, 0)}..${pct(y.drainAccuracy.max, 0)}, mean ${pct(y.drainAccuracy.mean, 0)}; 100% = too regular)`,
+    `  ERROR lines outside incidents  ${pct(e.errorLineShare).padStart(7)} ${verdict(r, 'error_line_share', 'all')}  ${n(e.errorLines)} of ${n(e.normalLines)}; band ${pct(y.errorLineShare[0])}..${pct(y.errorLineShare[1])}`,
+    `  5xx at the edge (normal)      ${pct(e.http5xxShare).padStart(7)} ${verdict(r, 'http_5xx_share', 'all')}  ${n(e.responses5xx)} of ${n(e.requests)} access lines; band ${pct(y.http5xxShare[0])}..${pct(y.http5xxShare[1])}`,
+    `  diurnal busiest / quietest    ${(r.diurnal.peakToTrough === null ? '-' : `${r.diurnal.peakToTrough.toFixed(1)}x`).padStart(7)} ${verdict(r, 'diurnal_peak_to_trough', 'all')}  ${r.diurnal.peakHour === null ? r.diurnal.note ?? '' : `local hours ${r.diurnal.peakHour}:00 / ${r.diurnal.troughHour}:00`}; band ${y.diurnalPeakToTrough[0]}..${y.diurnalPeakToTrough[1]}x`,
+    `  miner: Drain-like, depth ${r.miner.options.depth}, similarity ${r.miner.options.similarity}, at most ${n(r.miner.options.maxGroups)} groups per service; ${n(r.miner.correct)} of ${n(r.miner.lines)} lines grouped exactly as their true template${r.miner.ungrouped > 0 ? `; ${n(r.miner.ungrouped)} line(s) found the miner full` : ''}`,
+  );
+  return lines;
+}
+
 export function formatValidationReport(r: ValidationReport): string {
   const d = r.dataset;
   const config = d.config.matches === null ? '' : d.config.matches ? ' (config hash matches the manifest)' : ' (config hash DIFFERS from the manifest: figures compare against another configuration)';
@@ -79,6 +109,7 @@ export function formatValidationReport(r: ValidationReport): string {
     '',
     ...qualitySection(r),
     '',
+    ...(r.realism ? [...realismSection(r.realism), ''] : []),
   ];
   const failed = r.checks.filter((c) => c.status === 'fail');
   const errors = failed.filter((c) => c.severity === 'error').map((c) => c.id);

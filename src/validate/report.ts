@@ -1,8 +1,9 @@
 // What `obsynth validate` finds, as data: a verdict per check, then the detail behind each
 // (per file, per record kind, the quality figures). The CLI prints it or writes it as JSON.
 import type { RecordKind, Source } from '../model/record.js';
+import type { LogRealismReport } from './log-realism.js';
 
-export type CheckId = 'manifest' | 'files' | 'schema' | 'labels' | 'time_range' | 'arrival_order' | 'body_time' | 'onset' | 'spread' | 'volume' | 'realism';
+export type CheckId = 'manifest' | 'files' | 'schema' | 'labels' | 'time_range' | 'arrival_order' | 'body_time' | 'onset' | 'spread' | 'volume' | 'realism' | 'log_realism';
 
 /**
  * error: a failure means the dataset is broken (exit 1).
@@ -203,5 +204,7 @@ export interface ValidationReport {
     readonly volume: VolumeReport | null;
     readonly realism: RealismReport;
   };
+  /** Container logs against public yardsticks (LogHub, Drain); null without container logs. */
+  readonly realism: LogRealismReport | null;
   readonly seconds: number;
 }

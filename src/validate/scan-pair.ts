@@ -7,6 +7,7 @@ import type { TimeWindow } from '../time/calendar.js';
 import { ArrivalOrder } from './arrival-order.js';
 import type { IncidentTally } from './incident-tally.js';
 import type { KindTally, Where } from './kind-tally.js';
+import type { LogRealismTally } from './log-realism.js';
 import { LineReader, type FileDigest } from './line-reader.js';
 import type { RealismTally } from './realism-tally.js';
 import { RecentIds } from './recent-ids.js';
@@ -27,6 +28,8 @@ export interface ScanContext {
   readonly tally: KindTally;
   readonly incidents: IncidentTally | undefined;
   readonly realism: RealismTally;
+  /** Container log realism (templates, miner, error shares), fed in the same pass. */
+  readonly logs?: LogRealismTally;
   readonly onBytes: (n: number) => void;
   readonly onRecord: () => void;
 }
@@ -166,6 +169,7 @@ class PairScan {
     const { tally, realism, incidents } = this.ctx;
     const env = rc.envelope!;
     realism.add(label);
+    if (this.pair.kind === 'kubernetes_log') this.ctx.logs?.add(env, label);
     if (label.missing_fields) {
       const present = presentMissingFields(env.body, label.missing_fields);
       if (present.length > 0) {

@@ -12,6 +12,7 @@ import { readIncidents, readManifest, type IncidentsDocument, type Manifest } fr
 import { listFiles, planFromDisk, planFromManifest, type DatasetPlan } from './dataset-plan.js';
 import { IncidentTally } from './incident-tally.js';
 import { KindTally } from './kind-tally.js';
+import { LogRealismTally } from './log-realism.js';
 import { digestFile } from './line-reader.js';
 import { onsetReport, realismReport, spreadReport, volumeReport } from './quality.js';
 import { RealismTally } from './realism-tally.js';
@@ -55,6 +56,7 @@ export async function validateDataset(o: ValidateDatasetOptions): Promise<Valida
   const tallies = new Map<RecordKind, KindTally>(RECORD_KINDS.filter((k) => sources.includes(KIND_SOURCE[k])).map((k) => [k, new KindTally(k, o.maxErrors)]));
   const incidentTally = incidents && new IncidentTally(incidents.incidents, realismConfig.clock_skew.max_ms);
   const realism = new RealismTally();
+  const logs = sources.includes('kubernetes') ? new LogRealismTally(o.config.services, o.config.generation.traffic.utc_offset_minutes) : undefined;
 
   const totalBytes = plan.pairs.reduce((a, p) => a + size(o.dir, p.records) + size(o.dir, p.labels), 0);
   let doneBytes = 0;
@@ -71,7 +73,7 @@ export async function validateDataset(o: ValidateDatasetOptions): Promise<Valida
     let tally = tallies.get(pair.kind);
     if (!tally) tallies.set(pair.kind, (tally = new KindTally(pair.kind, o.maxErrors)));
     if (pair.records) tally.files.push(pair.records);
-    const result = await scanPair({ dir: o.dir, time, tally, incidents: incidentTally, realism, onBytes, onRecord }, pair);
+    const result = await scanPair({ dir: o.dir, time, tally, incidents: incidentTally, realism, logs, onBytes, onRecord }, pair);
     if (result.records) scanned.push(result.records);
     if (result.labels) scanned.push(result.labels);
   }
@@ -86,7 +88,8 @@ export async function validateDataset(o: ValidateDatasetOptions): Promise<Valida
     volume: range ? volumeReport(range, bySource, sources, manifest?.options.volume_multiplier ?? 1, o.config.generation) : null,
     realism: realismReport(realism, realismConfig),
   };
-  const checks = buildChecks({ manifestProblems, incidentsMissing: incidentsRead.status === 'missing', files, kinds, quality, time, maxErrors: o.maxErrors });
+  const logRealism = logs ? logs.report(range) : null;
+  const checks = buildChecks({ manifestProblems, incidentsMissing: incidentsRead.status === 'missing', files, kinds, quality, logRealism, time, maxErrors: o.maxErrors });
   return {
     dir: o.dir,
     ok: checks.every((c) => c.severity !== 'error' || c.status !== 'fail'),
@@ -101,6 +104,7 @@ export async function validateDataset(o: ValidateDatasetOptions): Promise<Valida
     files,
     kinds,
     quality,
+    realism: logRealism,
     seconds: (o.clock.monotonic() - started) / 1000,
   };
 }
