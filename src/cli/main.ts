@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // The obsynth command line.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigError, UsageError } from '../config/errors.js';
 import { systemClock } from '../time/clock.js';
@@ -25,6 +28,20 @@ function configOptions(cmd: Command): Command {
     .option('--services <file>', 'services.yaml to use instead of the one in --config')
     .option('--incidents <file>', 'incidents.yaml to use instead of the one in --config')
     .option('--generation <file>', 'generation.yaml to use instead of the one in --config');
+}
+
+/** The generate options another command takes with --generate (replay, alerts test). */
+function generatedHistoryOptions(cmd: Command, also: string): Command {
+  return cmd
+    .option('--hours <n>', 'with --generate: length of the range in hours')
+    .option('--days <n>', 'with --generate: length of the range in days')
+    .option('--start <iso>', 'with --generate: start of the range')
+    .option('--end <iso>', 'with --generate: end of the range')
+    .option('--seed <n>', `with --generate${also}: random seed`)
+    .option('--incidents-per-day <n>', `with --generate${also}: random incidents per day`)
+    .option('--all-incidents', 'with --generate: one incident of every type')
+    .option('--incident <type[@time][/target]>', 'with --generate: place an incident (repeatable)', collect, [])
+    .option('--workers <n>', 'with --generate: worker threads');
 }
 
 export function buildProgram(): Command {
@@ -85,18 +102,9 @@ export function buildProgram(): Command {
     .option('--report <file>', 'also write the delivery report as JSON')
     .option('--dry-run', 'read and route everything, send nothing')
     .option('--no-progress', 'no progress line on the terminal')
-    .option('--hours <n>', 'with --generate: length of the range in hours')
-    .option('--days <n>', 'with --generate: length of the range in days')
-    .option('--start <iso>', 'with --generate: start of the range')
-    .option('--end <iso>', 'with --generate: end of the range')
-    .option('--seed <n>', 'with --generate/--live: random seed')
     .option('--sources <list>', 'with --generate/--live: which sources to generate')
-    .option('--volume-multiplier <x>', 'with --generate/--live: scale volumes')
-    .option('--incidents-per-day <n>', 'with --generate/--live: random incidents per day')
-    .option('--all-incidents', 'with --generate: one incident of every type')
-    .option('--incident <type[@time][/target]>', 'with --generate: place an incident (repeatable)', collect, [])
-    .option('--workers <n>', 'with --generate: worker threads');
-  configOptions(replay).action(async (dir: string | undefined, flags: ReplayFlags) => {
+    .option('--volume-multiplier <x>', 'with --generate/--live: scale volumes');
+  configOptions(generatedHistoryOptions(replay, '/--live')).action(async (dir: string | undefined, flags: ReplayFlags) => {
     const stop = new AbortController();
     const abort = new AbortController();
     // First Ctrl-C: stop reading and deliver what is queued. Second: abort at once.
@@ -178,10 +186,11 @@ export function buildProgram(): Command {
     });
 
   const alerts = program.command('alerts').description('test Prometheus alerting rules against the incidents of a dataset');
-  alerts
+  const alertsTest = alerts
     .command('test')
     .description('evaluate alerting rules with a real Prometheus over a dataset: which incidents each rule catches, how fast, and its false positives')
-    .argument('<dir>', 'the dataset folder (what generate wrote to --out; needs the grafana source)')
+    .argument('[dir]', 'the dataset folder (what generate wrote to --out; needs the grafana source)')
+    .option('--generate', 'instead of a dataset, generate one (the grafana source and the ground truth) into a temporary folder, from the options below')
     .option('--rules <files...>', 'Prometheus rule files (groups: of alert: and record: rules); takes the arguments up to the next option, so give <dir> first (or repeat --rules)')
     .option('--expect <file>', 'YAML list of {rule, catches: [types], max_latency, min_recall, max_false_positives}: exit 1 when one is not met')
     .option('--grace <duration>', 'how long after an incident ends a firing still counts for it', DEFAULT_GRACE)
@@ -192,7 +201,8 @@ export function buildProgram(): Command {
     .option('--prometheus <path>', 'prometheus binary (default: $OBSYNTH_PROMETHEUS, the test/backends cache, the PATH)')
     .option('--promtool <path>', 'promtool binary (default: $OBSYNTH_PROMTOOL, the test/backends cache, the PATH)')
     .option('--keep-tsdb', 'keep the temporary TSDB and server log (its folder is printed as a warning)')
-    .option('--no-progress', 'no progress line on the terminal')
+    .option('--no-progress', 'no progress line on the terminal');
+  configOptions(generatedHistoryOptions(alertsTest, ''))
     .addHelpText(
       'after',
       [
@@ -210,7 +220,7 @@ export function buildProgram(): Command {
         'Exit codes: 0 ok, 1 an --expect expectation failed (or the run failed), 2 bad input.',
       ].join('\n'),
     )
-    .action(async (dir: string, flags: AlertsTestFlags) => {
+    .action(async (dir: string | undefined, flags: AlertsTestFlags & GenerateFlags & { generate?: boolean }) => {
       const onSignal = () => {
         process.stderr.write('\nobsynth: interrupted\n');
         process.exit(130);
@@ -218,7 +228,8 @@ export function buildProgram(): Command {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const { report, exitCode } = await runAlertsTest(dir, flags, { clock: systemClock, stderr: process.stderr, env: process.env }, flags.progress !== false && process.stderr.isTTY === true);
+        const showProgress = flags.progress !== false && process.stderr.isTTY === true;
+        const { report, exitCode } = await withAlertsDataset(dir, flags, showProgress, (path) => runAlertsTest(path, flags, { clock: systemClock, stderr: process.stderr, env: process.env }, showProgress));
         process.stdout.write(printAlertsTest(report, flags.json === true));
         if (exitCode !== 0) {
           const failed = report.expectations?.results.filter((r) => !r.ok).length ?? 0;
@@ -232,6 +243,22 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** The dataset folder given, or one generated for the run (grafana and ground truth only) and removed after. */
+async function withAlertsDataset<T>(dir: string | undefined, flags: GenerateFlags & { generate?: boolean }, showProgress: boolean, run: (path: string) => Promise<T>): Promise<T> {
+  if ((dir !== undefined) === (flags.generate === true)) {
+    throw new UsageError('alerts test: give exactly one of a dataset folder or --generate (the folder goes before --rules, which takes every argument up to the next option)');
+  }
+  if (dir !== undefined) return run(dir);
+  const tmp = mkdtempSync(join(tmpdir(), 'obsynth-alerts-'));
+  try {
+    const plan = planGenerate({ ...flags, sources: 'grafana', out: join(tmp, 'dataset'), format: 'jsonl.gz', force: true }, systemClock.now());
+    await runGenerate(plan, { clock: systemClock, stderr: process.stderr }, showProgress);
+    return await run(join(tmp, 'dataset'));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -149,11 +149,11 @@ describe('bad input', () => {
 });
 
 describe('usage errors', () => {
-  it('exit 2 in every command, with commander\'s message', () => {
+  it('exit 2 in every command, with a message saying what is wrong', () => {
     for (const args of [['validate'], ['export', '/nonexistent', '--format', 'csv'], ['alerts', 'test'], ['generate', '--nosuch'], ['nosuch']]) {
       const r = obsynth(args);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr, args.join(' ')).toMatch(/error: /);
+      expect(r.stderr, args.join(' ')).toMatch(/error: |obsynth: /);
     }
   });
 });

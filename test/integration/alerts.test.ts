@@ -267,7 +267,7 @@ describe('obsynth alerts test --expect (a CI gate)', () => {
     // A usage error caught by commander (the dataset folder swallowed by --rules) exits 2 too.
     const usage = obsynth(['alerts', 'test', '--rules', FIXTURE_RULES, dir]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/missing required argument 'dir'/);
+    expect(usage.stderr).toMatch(/give exactly one of a dataset folder or --generate \(the folder goes before --rules/);
   });
 
   // The other bad inputs in-process (each CLI start costs seconds on the shared machines): the
@@ -292,5 +292,28 @@ describe('obsynth alerts test --expect (a CI gate)', () => {
     await rejects({ rules: [FIXTURE_RULES], grace: '10 minutes' }, /--grace: "10 minutes" is not allowed; expected a duration like 30s, 10m/);
     await rejects({ rules: [FIXTURE_RULES], prometheus: join(FIXTURES, 'nothing-here') }, /--prometheus .*nothing-here: no executable file there/, UsageError);
     await expect(runAlertsTest(FIXTURES, { rules: [FIXTURE_RULES] }, { clock: systemClock, stderr: process.stderr, env: process.env })).rejects.toThrow(/has no incidents\.json/);
+  });
+});
+
+describe('obsynth alerts test --generate', () => {
+  it('scores the rules on a history generated for the run, the same as on that history written by generate', () => {
+    const onDataset = obsynth(['alerts', 'test', dir, '--no-progress', '--json', '--rules', SHIPPED]);
+    // --generate always makes the grafana source alone: it takes no --sources.
+    const args = DATASET_ARGS.filter((a, i) => a !== '--sources' && DATASET_ARGS[i - 1] !== '--sources');
+    const generated = obsynth(['alerts', 'test', '--generate', ...args, '--no-progress', '--json', '--rules', SHIPPED]);
+    expect(generated.code, generated.stderr).toBe(0);
+    const a = JSON.parse(onDataset.stdout) as AlertsReport;
+    const b = JSON.parse(generated.stdout) as AlertsReport;
+    // grafana only either way: the same series, incidents and so the same scores.
+    expect(b.rules.map((r) => [r.id, r.firings, r.detected, r.falsePositives])).toEqual(a.rules.map((r) => [r.id, r.firings, r.detected, r.falsePositives]));
+    expect(b.rules.reduce((n, r) => n + r.firings, 0)).toBeGreaterThan(0);
+  });
+
+  it('takes exactly one of a folder or --generate', () => {
+    for (const args of [['--rules', SHIPPED], [dir, '--generate', '--rules', SHIPPED]]) {
+      const r = obsynth(['alerts', 'test', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/give exactly one of a dataset folder or --generate/);
+    }
   });
 });
