@@ -2,6 +2,7 @@
 // their system does: a service, a pod's service, an RDS instance, a cache node, a bucket, a
 // queue, a probe URL, a load balancer. Windowed samples are keyed by the shop's own names.
 import type { ServicesFile } from '../config/schema.js';
+import { EDGE_DOMAIN } from '../model/topology.js';
 
 export class EntityResolver {
   /** Services first (in configuration order), then datastores. */
@@ -29,6 +30,8 @@ export class EntityResolver {
     const { aws } = config;
     const edge = aws.alb.target_service;
     this.exact.set(aws.alb.name, edge);
+    // The blackbox probe of the public endpoint (its certificate): the edge service.
+    this.exact.set(`https://${EDGE_DOMAIN}`, edge);
     const rds = byManager('rds') ?? byType('postgres');
     if (rds) {
       this.exact.set(aws.rds.instance_id, rds);

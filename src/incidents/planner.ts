@@ -4,7 +4,7 @@
 import type { IncidentType, IncidentsFile, ScenarioConfig } from '../config/schema.js';
 import { INCIDENT_TYPES } from '../config/schema.js';
 import type { Incident, IncidentDetail } from '../model/incident.js';
-import type { Topology } from '../model/topology.js';
+import { EDGE_DOMAIN, type Topology } from '../model/topology.js';
 import { cumulativeWeights, Rng } from '../random/rng.js';
 import { DAY, MINUTE, SECOND, type TimeWindow, utcDate } from '../time/calendar.js';
 import { propagate } from './propagation.js';
@@ -147,7 +147,7 @@ export class IncidentPlanner {
         return { node: rng.pick(nodes).name };
       case 'certificate_expiry': {
         const ds = this.topology.datastore(root);
-        return { certificateHost: ds?.config.host ?? 'shop.example.com' };
+        return { certificateHost: ds?.config.host ?? EDGE_DOMAIN };
       }
       default:
         return {};

@@ -3,6 +3,9 @@
 import type { DatastoreConfig, EndpointConfig, ServiceConfig, ServicesFile } from '../config/schema.js';
 import { cumulativeWeights } from '../random/rng.js';
 
+/** The shop's public host name: the ALB's certificate, the edge probe, the access logs. */
+export const EDGE_DOMAIN = 'shop.example.com';
+
 /** Log-normal parameters from a median and a 99th percentile. */
 export interface Latency {
   readonly medianMs: number;

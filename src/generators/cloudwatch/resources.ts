@@ -2,7 +2,7 @@
 // buckets and node instance ids, named and ARNed the way AWS names them. Derived once per World
 // from the configuration and the seed, so every CloudWatch record (and the alarm definitions)
 // names the same resources.
-import type { ClusterNode } from '../../model/topology.js';
+import { EDGE_DOMAIN, type ClusterNode } from '../../model/topology.js';
 import { hashString, hex32 } from '../../random/rng.js';
 import type { World } from '../../simulation/world.js';
 
@@ -79,7 +79,7 @@ function build(world: World): AwsResources {
     targetGroupArn: `arn:aws:elasticloadbalancing:${region}:${account}:${targetGroup}`,
     albNodes,
     zones,
-    domain: 'shop.example.com',
+    domain: EDGE_DOMAIN,
     certificateArn: `arn:aws:acm:${region}:${account}:certificate/${uuid.slice(0, 8)}-${uuid.slice(8, 12)}-${uuid.slice(12, 16)}-${uuid.slice(16, 20)}-${uuid.slice(20, 32)}`,
     rdsPrimary: rds.instance_id,
     rdsReplicas: Array.from({ length: rds.read_replicas }, (_, i) => `${rds.instance_id}-replica-${i + 1}`),

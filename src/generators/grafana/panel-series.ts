@@ -2,7 +2,7 @@
 // a panel's query: golden signals per service and route, pod memory and restarts, node usage,
 // datastores, queues and certificate probes. Every value is a pure function of time.
 import type { IncidentActivity } from '../../model/incident.js';
-import type { Service } from '../../model/topology.js';
+import { EDGE_DOMAIN, type Service } from '../../model/topology.js';
 import { hashNormal, hashString } from '../../random/rng.js';
 import type { ConditionModel } from '../../simulation/conditions.js';
 import { goldenSignals, type ServiceSignals } from '../../simulation/golden-signals.js';
@@ -197,7 +197,7 @@ function datastoreSamples(world: World, conditions: ConditionModel, t: number, o
   }
   // The shop's public endpoint (the edge) has a certificate of its own.
   const edge = world.topology.edge;
-  out.push({ labels: { __name__: SERIES.certExpiry, instance: 'https://shop.example.com', job: 'blackbox' }, value: certExpiry(conditions, edge.name, t, hashString(edge.name)), cause: certCause(conditions, edge.name, t) });
+  out.push({ labels: { __name__: SERIES.certExpiry, instance: `https://${EDGE_DOMAIN}`, job: 'blackbox' }, value: certExpiry(conditions, edge.name, t, hashString(edge.name)), cause: certCause(conditions, edge.name, t) });
 }
 
 /** Expiry (unix seconds) of the certificate at a target: months ahead, or already past while an expiry incident runs. */
