@@ -252,12 +252,16 @@ async function withAlertsDataset<T>(dir: string | undefined, flags: GenerateFlag
   }
   if (dir !== undefined) return run(dir);
   const tmp = mkdtempSync(join(tmpdir(), 'obsynth-alerts-'));
+  // Ctrl-C ends alerts test with process.exit, which skips finally: remove the folder on exit too.
+  const cleanUp = () => rmSync(tmp, { recursive: true, force: true });
+  process.once('exit', cleanUp);
   try {
     const plan = planGenerate({ ...flags, sources: 'grafana', out: join(tmp, 'dataset'), format: 'jsonl.gz', force: true }, systemClock.now());
     await runGenerate(plan, { clock: systemClock, stderr: process.stderr }, showProgress);
     return await run(join(tmp, 'dataset'));
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    process.off('exit', cleanUp);
+    cleanUp();
   }
 }
 
