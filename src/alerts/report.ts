@@ -4,6 +4,7 @@ import type { RuleEvaluation } from './evaluate-rules.js';
 import type { ExpectationResult } from './expectations.js';
 import { scoreRule, type MatchOptions, type RuleScore } from './matcher.js';
 import type { TruthIncident } from './ground-truth.js';
+import type { AlertRule } from './rule-files.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -18,29 +19,13 @@ export interface FiringReport {
   readonly incidents: readonly string[];
 }
 
-export interface RuleReport {
-  readonly id: string;
+/** The rule as loaded, its scores, and its firings with the incidents they detect. */
+export interface RuleReport extends Pick<AlertRule, 'id' | 'file' | 'group' | 'expr' | 'forMs' | 'keepFiringForMs' | 'intervalMs'>, Omit<RuleScore, 'id' | 'scoredFirings'> {
+  /** The alert name. */
   readonly alert: string;
-  readonly file: string;
-  readonly group: string;
-  readonly expr: string;
-  readonly forMs: number;
-  readonly keepFiringForMs: number;
-  readonly intervalMs: number;
   readonly evaluations: number;
   /** Label sets its expression returned at least once. */
   readonly alerts: number;
-  readonly firings: number;
-  readonly truePositives: number;
-  readonly falsePositives: number;
-  readonly precision: number | null;
-  readonly incidents: number;
-  readonly detected: number;
-  readonly recall: number | null;
-  readonly latencyMedianMs?: number;
-  readonly latencyMaxMs?: number;
-  readonly byType: RuleScore['byType'];
-  readonly outcomes: RuleScore['outcomes'];
   readonly firingIntervals: readonly FiringReport[];
 }
 
