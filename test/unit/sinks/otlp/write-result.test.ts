@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeWithRetry } from '../../../../src/sinks/retrying.js';
 import { resolveOtlpSettings, type OtlpSinkConfig } from '../../../../src/sinks/otlp/config.js';
 import { OTLP_KINDS } from '../../../../src/sinks/otlp/definition.js';
-import { OtlpSink } from '../../../../src/sinks/otlp/otlp-sink.js';
+import { LOG_RECORDS_PER_REQUEST, OtlpSink } from '../../../../src/sinks/otlp/otlp-sink.js';
 import type { WriteResult } from '../../../../src/sinks/sink.js';
 import { fixedClock, kubernetesLog, podMetrics, replay, startCaptureServer, type Answer, type CaptureServer } from './support.js';
 
@@ -105,9 +105,11 @@ describe('otlp sink WriteResult', () => {
   });
 
   it('a large batch goes out as several requests; a retry resends only the one that failed', async () => {
+    const n = LOG_RECORDS_PER_REQUEST;
+    const failing = `l-${n + n / 5}`;
     let failedOnce = false;
     const server = await startCaptureServer((req) => {
-      if (!failedOnce && req.body.includes(Buffer.from('l-300'))) {
+      if (!failedOnce && req.body.includes(Buffer.from(failing))) {
         failedOnce = true;
         return { status: 503, headers: { 'retry-after': '0' } };
       }
@@ -116,13 +118,14 @@ describe('otlp sink WriteResult', () => {
     servers.push(server);
     const sink = new OtlpSink('otlp', resolveOtlpSettings({ type: 'otlp', endpoint: server.url }, {}), OTLP_KINDS, { clock: fixedClock(), timeoutMs: 5000 });
     sinks.push(sink);
-    const batch = Array.from({ length: 600 }, (_, i) => replay(kubernetesLog(`l-${i}`, `level=INFO msg=${i}`, { ms: i % 999 })));
+    const size = 2 * n + (2 * n) / 5;
+    const batch = Array.from({ length: size }, (_, i) => replay(kubernetesLog(`l-${i}`, `level=INFO msg=${i}`, { ms: i % 999 })));
     const result = await writeWithRetry(sink, batch, { initialBackoffMs: 1, maxBackoffMs: 2, multiplier: 2, deadlineMs: 60_000 }, fixedClock());
     expect(result).toEqual({ status: 'success' });
     const holding = (uid: string) => server.requests.filter((r) => r.body.includes(Buffer.from(uid))).length;
-    // 250 + 250 + 100 records; the second request failed once and was sent again, alone.
+    // n + n + 0.4n records; the second request failed once and was sent again, alone.
     expect(server.requests).toHaveLength(4);
-    expect([holding('l-0'), holding('l-249'), holding('l-250'), holding('l-300'), holding('l-500'), holding('l-599')]).toEqual([1, 1, 2, 2, 1, 1]);
+    expect([holding('l-0'), holding(`l-${n - 1}`), holding(`l-${n}`), holding(failing), holding(`l-${2 * n}`), holding(`l-${size - 1}`)]).toEqual([1, 1, 2, 2, 1, 1]);
   });
 
   it('gzip compresses the body and says so', async () => {
