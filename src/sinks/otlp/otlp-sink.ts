@@ -50,7 +50,7 @@ export function classifyExport(result: ExportResult, now: number): WriteResult {
  * Log records per request: a larger batch goes out as several requests, each sent as soon as it
  * is encoded. A request repeats the resource (service, pod, node attributes) of each pod in it,
  * so fewer, larger requests encode less: 1000 replays about 20% faster than 250 did, and a
- * request stays around a megabyte, far under receivers' limits (the Collector's is 20 MiB).
+ * request stays under a megabyte or so, far under receivers' limits (the Collector's is 20 MiB).
  */
 export const LOG_RECORDS_PER_REQUEST = 1000;
 /** Requests in flight at once per signal (one per exporter of the pool). */
