@@ -1,7 +1,7 @@
 // `obsynth export` as a library function: reads a dataset folder and writes what ML pipelines
 // eat into another, through `<out>.partial` renamed into place only when everything was
 // written. Nothing here prints or exits; the CLI does that.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../config/errors.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -17,6 +17,7 @@ import { exportLoghub, type LoghubFile } from './loghub.js';
 import { kindTables } from './tables.js';
 import { buildTemplateRegistry } from './template-registry.js';
 import { exportWindows, WINDOW_COLUMNS, type WindowSummary } from './windows.js';
+import { replaceFolder } from '../fs/replace-folder.js';
 
 export type ExportFormat = 'loghub' | ColumnarFormat;
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['loghub', 'parquet', 'arrow'];
@@ -91,16 +92,7 @@ class OutputFolder {
   }
 
   commit(): void {
-    if (existsSync(this.target)) {
-      const old = `${this.target}.replaced`;
-      rmSync(old, { recursive: true, force: true });
-      renameSync(this.target, old);
-      renameSync(this.temp, this.target);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      mkdirSync(dirname(this.target), { recursive: true });
-      renameSync(this.temp, this.target);
-    }
+    replaceFolder(this.temp, this.target);
     this.done = true;
   }
 

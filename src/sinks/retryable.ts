@@ -35,3 +35,10 @@ export function resultOfError(err: unknown): WriteResult {
   if (error.message === 'fetch failed') return { status: 'retryable', error };
   return { status: 'failure', error };
 }
+
+/** "fetch failed" says little: name the URL and the transport error (ECONNREFUSED …). */
+export function unreachable(url: string, err: unknown): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const cause = e.cause as { code?: string; message?: string } | undefined;
+  return new Error(`${url} could not be reached: ${cause?.code ?? cause?.message ?? e.message}`);
+}

@@ -16,6 +16,7 @@ import type { Clock } from '../../time/clock.js';
 import { awsKeys, awsSettings, resultOfAwsError } from '../aws/aws-client.js';
 import type { Rejection, ReplayRecord, Sink, WriteResult } from '../sink.js';
 import { planPutLogEvents, type LogEvent } from './batches.js';
+import { BatchProgress } from '../batch-progress.js';
 
 export const cloudWatchLogsSchema = z.strictObject({
   type: z.literal('aws_cloudwatch_logs'),
@@ -63,8 +64,7 @@ export class CloudWatchLogsSink implements Sink {
   private readonly knownGroups = new Set<string>();
   private readonly knownStreams = new Set<string>();
   /** Events already accepted while a batch is being retried: a retry must not send them twice. */
-  private readonly accepted = new Set<number>();
-  private readonly rejectedEarlier: Rejection[] = [];
+  private readonly progress = new BatchProgress();
 
   constructor(
     readonly name: string,
@@ -97,7 +97,7 @@ export class CloudWatchLogsSink implements Sink {
     const byStream = new Map<string, { target: Target; events: LogEvent[] }>();
     const rejected: Rejection[] = [];
     for (const r of batch) {
-      if (this.accepted.has(r.seq)) continue;
+      if (this.progress.has(r.seq)) continue;
       const t = targetOf(r, this.config);
       if (!t) {
         rejected.push({ seq: r.seq, reason: `a ${r.record.kind} record without a log group, stream or event` });
@@ -118,7 +118,7 @@ export class CloudWatchLogsSink implements Sink {
             new PutLogEventsCommand({ logGroupName: target.group, logStreamName: target.stream, logEvents: call.map((e) => ({ timestamp: e.timestamp, message: e.message })) }),
             { abortSignal: signal },
           );
-          for (const e of call) this.accepted.add(e.seq);
+          for (const e of call) this.progress.accept(e.seq);
           const info = out.rejectedLogEventsInfo;
           if (info) {
             call.forEach((e, i) => {
@@ -127,18 +127,16 @@ export class CloudWatchLogsSink implements Sink {
               else if (info.tooOldLogEventEndIndex !== undefined && i < info.tooOldLogEventEndIndex) reason = 'too old (CloudWatch Logs rejectedLogEventsInfo)';
               else if (info.expiredLogEventEndIndex !== undefined && i < info.expiredLogEventEndIndex) reason = 'older than the retention (CloudWatch Logs rejectedLogEventsInfo)';
               // Kept across a retry of the batch: these calls are not made again.
-              if (reason) this.rejectedEarlier.push({ seq: e.seq, reason });
+              if (reason) this.progress.reject(e.seq, reason);
             });
           }
         }
       }
     } catch (err) {
-      // Calls that succeeded are remembered in `accepted`: the retry sends only the rest.
+      // Calls that succeeded are remembered in `progress`: the retry sends only the rest.
       return resultOfAwsError(err);
     }
-    rejected.push(...this.rejectedEarlier);
-    this.accepted.clear();
-    this.rejectedEarlier.length = 0;
+    rejected.push(...this.progress.finish());
     return { status: 'success', rejected };
   }
 

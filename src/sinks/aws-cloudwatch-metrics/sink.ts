@@ -9,6 +9,7 @@ import { DAY, HOUR } from '../../time/calendar.js';
 import type { Clock } from '../../time/clock.js';
 import { awsKeys, awsSettings, resultOfAwsError } from '../aws/aws-client.js';
 import type { Rejection, ReplayRecord, Sink, SinkDocuments, WriteResult } from '../sink.js';
+import { BatchProgress } from '../batch-progress.js';
 
 export const MAX_DATUMS_PER_CALL = 1000;
 const MAX_AGE_MS = 14 * DAY;
@@ -33,8 +34,7 @@ export class CloudWatchMetricsSink implements Sink {
   readonly kinds: ReadonlySet<RecordKind>;
   private readonly client: CloudWatchClient;
   private readonly alarms = new Set<string>();
-  private readonly accepted = new Set<number>();
-  private readonly rejectedEarlier: Rejection[] = [];
+  private readonly progress = new BatchProgress();
 
   constructor(
     readonly name: string,
@@ -78,7 +78,7 @@ export class CloudWatchMetricsSink implements Sink {
     const byNamespace = new Map<string, Array<{ seq: number; datum: MetricDatum }>>();
     const alarms: Array<{ seq: number; body: CloudWatchAlarmBody }> = [];
     for (const r of batch) {
-      if (this.accepted.has(r.seq)) continue;
+      if (this.progress.has(r.seq)) continue;
       const rec = rebaseRecord(r.record, r.shiftMs);
       if (rec.kind === 'cloudwatch_alarm') {
         alarms.push({ seq: r.seq, body: rec.body });
@@ -103,7 +103,7 @@ export class CloudWatchMetricsSink implements Sink {
         for (let i = 0; i < items.length; i += MAX_DATUMS_PER_CALL) {
           const call = items.slice(i, i + MAX_DATUMS_PER_CALL);
           await this.client.send(new PutMetricDataCommand({ Namespace: ns, MetricData: call.map((c) => c.datum) }), { abortSignal: signal });
-          for (const c of call) this.accepted.add(c.seq);
+          for (const c of call) this.progress.accept(c.seq);
         }
       }
       for (const a of alarms) {
@@ -120,16 +120,15 @@ export class CloudWatchMetricsSink implements Sink {
           );
         } catch (err) {
           if ((err as Error).name !== 'ResourceNotFound' && (err as Error).name !== 'ResourceNotFoundException') throw err;
-          this.rejectedEarlier.push({ seq: a.seq, reason: `alarm ${name} does not exist (create_alarms off, or not in the dataset's alarm definitions)` });
+          this.progress.reject(a.seq, `alarm ${name} does not exist (create_alarms off, or not in the dataset's alarm definitions)`);
+          continue;
         }
-        this.accepted.add(a.seq);
+        this.progress.accept(a.seq);
       }
     } catch (err) {
       return resultOfAwsError(err);
     }
-    rejected.push(...this.rejectedEarlier);
-    this.accepted.clear();
-    this.rejectedEarlier.length = 0;
+    rejected.push(...this.progress.finish());
     return { status: 'success', rejected };
   }
 

@@ -3,7 +3,7 @@
 // folder that is renamed into place only when the run succeeds, so an interrupted run never
 // leaves something that looks like a complete dataset.
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { OutputFormat } from '../../engine/compress.js';
 import { emptyFile } from '../../engine/compress.js';
@@ -12,6 +12,7 @@ import type { RecordKind } from '../../model/record.js';
 import { utcDate } from '../../time/calendar.js';
 import { labelsPath, MANIFEST, PARTIAL_MARKER, recordsPath } from './dataset-layout.js';
 import { UsageError } from '../../config/errors.js';
+import { replaceFolder } from '../../fs/replace-folder.js';
 
 export interface FileEntry {
   path: string;
@@ -129,16 +130,7 @@ export class DatasetWriter {
     }
     writeFileSync(join(this.temp, MANIFEST), `${JSON.stringify(manifest(files, docs), null, 2)}\n`);
     rmSync(join(this.temp, PARTIAL_MARKER));
-    if (existsSync(this.target)) {
-      const old = `${this.target}.replaced`;
-      rmSync(old, { recursive: true, force: true });
-      renameSync(this.target, old);
-      renameSync(this.temp, this.target);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      mkdirSync(dirname(this.target), { recursive: true });
-      renameSync(this.temp, this.target);
-    }
+    replaceFolder(this.temp, this.target);
     this.closed = true;
     return files;
   }

@@ -10,7 +10,7 @@ import type { GrafanaAnnotationBody, RecordKind } from '../../model/record.js';
 import { rebaseRecord } from '../../replay/rebase-body.js';
 import type { Clock } from '../../time/clock.js';
 import { authHeader } from '../common-config.js';
-import { resultOfError, resultOfStatus } from '../retryable.js';
+import { resultOfError, resultOfStatus, unreachable } from '../retryable.js';
 import { success, type Rejection, type ReplayRecord, type Sink, type WriteResult } from '../sink.js';
 import type { GrafanaAnnotationsSinkConfig } from './config.js';
 
@@ -138,11 +138,4 @@ function grafanaMessage(text: string): string {
     // not JSON
   }
   return text.slice(0, 200).trim();
-}
-
-/** "fetch failed" says little: name the URL and the transport error (ECONNREFUSED …). */
-function unreachable(url: string, err: unknown): Error {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const cause = e.cause as { code?: string; message?: string } | undefined;
-  return new Error(`${url} could not be reached: ${cause?.code ?? cause?.message ?? e.message}`);
 }

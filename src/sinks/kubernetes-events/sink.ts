@@ -14,8 +14,9 @@ import type { KubernetesEventBody, KubernetesLogBody, RecordKind } from '../../m
 import { rebaseRecord } from '../../replay/rebase-body.js';
 import type { Clock } from '../../time/clock.js';
 import { resultOfError } from '../retryable.js';
-import type { Rejection, ReplayRecord, Sink, WriteResult } from '../sink.js';
+import type { ReplayRecord, Sink, WriteResult } from '../sink.js';
 import { toCoreV1, toEventsV1 } from './convert.js';
+import { BatchProgress } from '../batch-progress.js';
 
 export const kubernetesEventsSchema = z.strictObject({
   type: z.literal('kubernetes_events'),
@@ -104,8 +105,7 @@ export class KubernetesEventsSink implements Sink {
   private readonly limiter: RateLimiter;
   private readonly kc: PooledKubeConfig;
   private readonly namespaces = new Set<string>();
-  private readonly accepted = new Set<number>();
-  private readonly rejectedEarlier: Rejection[] = [];
+  private readonly progress = new BatchProgress();
   readonly server: string;
 
   constructor(
@@ -137,18 +137,18 @@ export class KubernetesEventsSink implements Sink {
     // One lane per Event object, so a series is updated in order; lanes run side by side.
     const lanes = new Map<string, Array<{ seq: number; body: KubernetesEventBody }>>();
     for (const r of batch) {
-      if (this.accepted.has(r.seq)) continue;
+      if (this.progress.has(r.seq)) continue;
       const rec = rebaseRecord(r.record, r.shiftMs);
       if (rec.kind === 'kubernetes_log') {
         if (this.config.cri_logs_dir) writeCriLine(this.config.cri_logs_dir, rec.body as KubernetesLogBody);
-        this.accepted.add(r.seq);
+        this.progress.accept(r.seq);
       } else if (rec.kind === 'kubernetes_event') {
         const body = rec.body as KubernetesEventBody;
         const key = `${body.metadata?.namespace}/${body.metadata?.name}`;
         let lane = lanes.get(key);
         if (!lane) lanes.set(key, (lane = []));
         lane.push({ seq: r.seq, body });
-      } else this.accepted.add(r.seq);
+      } else this.progress.accept(r.seq);
     }
     const queue = [...lanes.values()];
     let next = 0;
@@ -159,8 +159,8 @@ export class KubernetesEventsSink implements Sink {
           if (failed) return;
           try {
             const reason = await this.createOrUpdate(body, signal);
-            if (reason) this.rejectedEarlier.push({ seq, reason });
-            this.accepted.add(seq);
+            if (reason) this.progress.reject(seq, reason);
+            else this.progress.accept(seq);
           } catch (error) {
             failed ??= { error };
             return;
@@ -176,10 +176,7 @@ export class KubernetesEventsSink implements Sink {
       if (e.code !== undefined) return { status: 'failure', error: new Error(describe(e)) };
       return resultOfError(failed.error);
     }
-    const rejected = [...this.rejectedEarlier];
-    this.accepted.clear();
-    this.rejectedEarlier.length = 0;
-    return { status: 'success', rejected };
+    return { status: 'success', rejected: this.progress.finish() };
   }
 
   /** Creates the event; AlreadyExists means a resent record (or a series update). Returns a rejection reason, if any. */

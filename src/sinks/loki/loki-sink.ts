@@ -10,7 +10,7 @@ import type { RecordKind } from '../../model/record.js';
 import type { Clock } from '../../time/clock.js';
 import { authHeader } from '../common-config.js';
 import { ProtobufWriter } from '../wire/protobuf-writer.js';
-import { resultOfError, resultOfStatus } from '../retryable.js';
+import { resultOfError, resultOfStatus, unreachable } from '../retryable.js';
 import { success, type ReplayRecord, type Sink, type WriteResult } from '../sink.js';
 import { pushUrl, type LokiSinkConfig } from './config.js';
 import { jsonPushBody, protobufPushBody } from './encode.js';
@@ -97,11 +97,4 @@ export class LokiSink implements Sink {
   async close(): Promise<void> {
     this.closed = true;
   }
-}
-
-/** "fetch failed" says little: name the URL and the transport error (ECONNREFUSED …). */
-function unreachable(url: string, err: unknown): Error {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const cause = e.cause as { code?: string; message?: string } | undefined;
-  return new Error(`${url} could not be reached: ${cause?.code ?? cause?.message ?? e.message}`);
 }

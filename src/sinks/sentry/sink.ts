@@ -9,7 +9,8 @@ import type { RecordKind } from '../../model/record.js';
 import { rebaseRecord } from '../../replay/rebase-body.js';
 import type { Clock } from '../../time/clock.js';
 import { RETRYABLE_STATUS, resultOfError } from '../retryable.js';
-import type { Rejection, ReplayRecord, Sink, WriteResult } from '../sink.js';
+import type { ReplayRecord, Sink, WriteResult } from '../sink.js';
+import { BatchProgress } from '../batch-progress.js';
 
 /** Relay refuses events larger than this (max_event_size). */
 export const MAX_EVENT_BYTES = 1024 * 1024;
@@ -30,8 +31,7 @@ export class SentrySink implements Sink {
   private readonly fallback?: DsnComponents;
   private readonly perService = new Map<string, DsnComponents>();
   private limits: RateLimits = {};
-  private readonly accepted = new Set<number>();
-  private readonly rejectedEarlier: Rejection[] = [];
+  private readonly progress = new BatchProgress();
 
   constructor(
     readonly name: string,
@@ -75,7 +75,7 @@ export class SentrySink implements Sink {
   }
 
   async write(batch: readonly ReplayRecord[], signal?: AbortSignal): Promise<WriteResult> {
-    const todo = batch.filter((r) => !this.accepted.has(r.seq));
+    const todo = batch.filter((r) => !this.progress.has(r.seq));
     let retry: WriteResult | undefined;
     // A few envelopes in flight; stop starting new ones once one says "wait".
     let next = 0;
@@ -85,17 +85,14 @@ export class SentrySink implements Sink {
         const outcome = await this.send(r, signal);
         if (outcome.status === 'retryable') retry ??= outcome;
         else {
-          if (outcome.status === 'failure') this.rejectedEarlier.push({ seq: r.seq, reason: outcome.error.message });
-          this.accepted.add(r.seq);
+          if (outcome.status === 'failure') this.progress.reject(r.seq, outcome.error.message);
+          else this.progress.accept(r.seq);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.config.concurrency, todo.length) }, worker));
     if (retry) return retry;
-    const rejected = [...this.rejectedEarlier];
-    this.accepted.clear();
-    this.rejectedEarlier.length = 0;
-    return { status: 'success', rejected };
+    return { status: 'success', rejected: this.progress.finish() };
   }
 
   private async send(r: ReplayRecord, signal?: AbortSignal): Promise<WriteResult> {
