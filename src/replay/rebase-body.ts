@@ -4,7 +4,6 @@
 // carry time are copied; the rest of the body is shared.
 import type { BodyOf, FileRecord, RecordKind } from '../model/record.js';
 
-const ISO = /(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})/g;
 const SPACED = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})([.,]\d+)?/;
 const KLOG = /^([IWEF])(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)?/;
 const PINO_TIME = /"time":(\d{13})/;
@@ -35,7 +34,57 @@ export function shiftIso(iso: string, shiftMs: number): string {
   if (shiftMs === 0) return iso;
   // The wall-clock fields move by the shift; the zone is kept as written. Shifts are whole
   // seconds, so the fraction never changes.
-  return iso.replace(ISO, (m: string) => `${shiftSecond(m.slice(0, 19), shiftMs)}${m.slice(19)}`);
+  return shiftIsoStamps(iso, shiftMs);
+}
+
+const isDigit = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+/** Where an RFC 3339 stamp whose "T" is at `t` ends (after its zone), or -1 when there is none. */
+function stampEnd(s: string, t: number): number {
+  // YYYY-MM-DD before the T, HH:MM:SS after it.
+  if (t < 10 || t + 9 > s.length) return -1;
+  const a = t - 10;
+  if (!(isDigit(s, a) && isDigit(s, a + 1) && isDigit(s, a + 2) && isDigit(s, a + 3) && s.charCodeAt(a + 4) === 45 && isDigit(s, a + 5) && isDigit(s, a + 6) && s.charCodeAt(a + 7) === 45 && isDigit(s, a + 8) && isDigit(s, a + 9))) return -1;
+  if (!(isDigit(s, t + 1) && isDigit(s, t + 2) && s.charCodeAt(t + 3) === 58 && isDigit(s, t + 4) && isDigit(s, t + 5) && s.charCodeAt(t + 6) === 58 && isDigit(s, t + 7) && isDigit(s, t + 8))) return -1;
+  let j = t + 9;
+  if (s.charCodeAt(j) === 46 && isDigit(s, j + 1)) {
+    j += 2;
+    while (isDigit(s, j)) j++;
+  }
+  const z = s.charCodeAt(j);
+  if (z === 90 /* Z */) return j + 1;
+  if (z !== 43 && z !== 45) return -1;
+  if (!(isDigit(s, j + 1) && isDigit(s, j + 2))) return -1;
+  const m = s.charCodeAt(j + 3) === 58 && isDigit(s, j + 4) && isDigit(s, j + 5) ? j + 4 : j + 3;
+  return isDigit(s, m) && isDigit(s, m + 1) ? m + 2 : -1;
+}
+
+/**
+ * Every RFC 3339 stamp in a text (what /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})/g
+ * finds) moved by the shift. A scan from each "T" instead of that expression: log lines are
+ * rebased by the hundred thousand, and this is several times quicker.
+ */
+export function shiftIsoStamps(text: string, shiftMs: number): string {
+  let out = '';
+  let copied = 0;
+  let lastEnd = 0;
+  for (let t = text.indexOf('T', 10); t >= 0; ) {
+    const end = stampEnd(text, t);
+    // A stamp starts after the previous one ends, as the expression's matches do.
+    if (end < 0 || t - 10 < lastEnd) {
+      t = text.indexOf('T', t + 1);
+      continue;
+    }
+    const start = t - 10;
+    out += text.slice(copied, start) + shiftSecond(text.slice(start, start + 19), shiftMs);
+    copied = start + 19;
+    lastEnd = end;
+    t = text.indexOf('T', end);
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 function shiftSpaced(line: string, shiftMs: number): string {
@@ -54,7 +103,7 @@ export function shiftLogLine(line: string, shiftMs: number, year: number): strin
     const t = new Date(Date.UTC(year, +k[2]! - 1, +k[3]!, +k[4]!, +k[5]!, +k[6]!) + shiftMs);
     out = `${k[1]}${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}${k[7] ?? ''}${out.slice(k[0].length)}`;
   } else if (SPACED.test(out)) out = shiftSpaced(out, shiftMs);
-  out = out.replace(ISO, (m: string) => `${shiftSecond(m.slice(0, 19), shiftMs)}${m.slice(19)}`);
+  out = shiftIsoStamps(out, shiftMs);
   const p = PINO_TIME.exec(out);
   if (p) out = out.replace(p[0], `"time":${Number(p[1]) + shiftMs}`);
   return out;

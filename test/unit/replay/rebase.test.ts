@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FileRecord } from '../../../src/model/record.js';
-import { rebaseRecord, shiftIso, shiftLogLine } from '../../../src/replay/rebase-body.js';
+import { rebaseRecord, shiftIso, shiftIsoStamps, shiftLogLine } from '../../../src/replay/rebase-body.js';
 import { rebaseShift } from '../../../src/replay/rebase.js';
 import { DAY, HOUR } from '../../../src/time/calendar.js';
 import { makeWorld, runWindow } from '../../support/world.js';
@@ -71,5 +71,31 @@ describe('rebaseRecord on time-valued series', () => {
     expect(value(expiry!)).toBeGreaterThan(expiry!.timestamp / 1000);
     expect(value(rebaseRecord(expiry!, SHIFT) as FileRecord)).toBe(value(expiry!) + Math.round(SHIFT / 1000));
     expect(value(rebaseRecord(other!, SHIFT) as FileRecord)).toBe(value(other!));
+  });
+});
+
+describe('shiftIsoStamps', () => {
+  // The expression the scanner stands in for.
+  const ISO = /(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})/g;
+  const byRegex = (text: string, shift: number) => text.replace(ISO, (m) => `${new Date(Date.parse(`${m.slice(0, 19)}Z`) + shift).toISOString().slice(0, 19)}${m.slice(19)}`);
+
+  it('finds and moves exactly what the RFC 3339 expression finds', () => {
+    const pieces = ['2026-11-24T23:59:58', '.123', '.', 'Z', '+01:00', '-0530', '+01:', '+1', 'T', '-', ':', '1', '12', ' ', 'x', '"', '2026-11-24T', '10:00:00', 'é'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const texts = ['', 'T', '2026-11-24T23:59:58Z', '2026-11-24T23:59:58Z2026-11-24T23:59:58Z', '12026-11-24T23:59:58.5+05:30 at 2026-01-01T00:00:00-08:00.', '2026-11-24T23:59:58.Z', '2026-11-24T23:59:58.1'];
+    for (let i = 0; i < 3000; i++) {
+      let text = '';
+      const n = 1 + Math.floor(next() * 8);
+      for (let j = 0; j < n; j++) text += pieces[Math.floor(next() * pieces.length)];
+      texts.push(text);
+    }
+    let moved = 0;
+    for (const text of texts) {
+      const expected = byRegex(text, SHIFT);
+      expect(shiftIsoStamps(text, SHIFT), JSON.stringify(text)).toBe(expected);
+      if (expected !== text) moved++;
+    }
+    expect(moved).toBeGreaterThan(50);
   });
 });
