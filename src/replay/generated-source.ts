@@ -6,11 +6,11 @@ import { chunkAt, chunkLengthMs, countChunks } from '../engine/plan.js';
 import { runChunks } from '../engine/worker-pool.js';
 import type { EncodedChunk } from '../engine/encoded-chunk.js';
 import { allGenerators } from '../generators/registry.js';
-import { RECORD_KINDS, type FileRecord, type RecordKind } from '../model/record.js';
+import { RECORD_KINDS, type RecordKind } from '../model/record.js';
 import { World, type RunOptions, type WorldConfig } from '../simulation/world.js';
 import { MINUTE } from '../time/calendar.js';
 import type { Clock } from '../time/clock.js';
-import { kindOfLine, timestampOfLine, type RecordSource, type SourceDocuments, type StreamedRecord } from './record-stream.js';
+import { kindOfLine, LineRecord, linesOf, timestampOfLine, type RecordSource, type SourceDocuments, type StreamedRecord } from './record-stream.js';
 import { alarmDefinitions } from '../generators/cloudwatch/alarm-definitions.js';
 
 function identityOf(config: WorldConfig, run: RunOptions, live: boolean): string {
@@ -19,9 +19,9 @@ function identityOf(config: WorldConfig, run: RunOptions, live: boolean): string
 }
 
 /** Lines of one chunk, merged across kinds by timestamp (each kind keeps its own order). */
-function* mergeChunk(kinds: ReadonlyArray<{ kind: RecordKind; text: string }>): Generator<string> {
+function* mergeChunk(kinds: ReadonlyArray<{ kind: RecordKind; text: Buffer }>): Generator<Buffer> {
   const order = (k: RecordKind) => RECORD_KINDS.indexOf(k);
-  const lists = [...kinds].sort((a, b) => order(a.kind) - order(b.kind)).map((k) => k.text.split('\n').filter(Boolean));
+  const lists = [...kinds].sort((a, b) => order(a.kind) - order(b.kind)).map((k) => linesOf(k.text));
   const pos = lists.map(() => 0);
   for (;;) {
     let best = -1;
@@ -115,7 +115,8 @@ export class GeneratedSource implements RecordSource {
           drained = true;
           break;
         }
-        const kinds = chunk.kinds.map((k) => ({ kind: k.kind, text: Buffer.from(k.records).toString('utf8') }));
+        // The chunk's buffers came from a worker and are ours: the lines are views into them.
+        const kinds = chunk.kinds.map((k) => ({ kind: k.kind, text: Buffer.from(k.records.buffer, k.records.byteOffset, k.records.byteLength) }));
         const release = taken;
         taken = undefined;
         release?.();
@@ -123,7 +124,7 @@ export class GeneratedSource implements RecordSource {
           seq++;
           if (seq <= after) continue;
           const kind = kindOfLine(line);
-          if (kind && wanted.has(kind)) yield { seq, record: JSON.parse(line) as FileRecord };
+          if (kind && wanted.has(kind)) yield new LineRecord(seq, line, kind, timestampOfLine(line));
         }
       }
     } finally {
@@ -177,11 +178,12 @@ export class LiveSource implements RecordSource {
       if (lead > 0) await this.clock.sleep(lead, signal).catch(() => undefined);
       if (signal?.aborted) return;
       const out = generateChunk(this.world, generators, window, buffers);
-      for (const line of mergeChunk(out.kinds.map((k) => ({ kind: k.kind, text: k.records.toString('utf8') })))) {
+      // A copy: the builders behind the chunk are reused for the next one while these lines wait.
+      for (const line of mergeChunk(out.kinds.map((k) => ({ kind: k.kind, text: Buffer.from(k.records) })))) {
         seq++;
         if (seq <= after) continue;
         const kind = kindOfLine(line);
-        if (kind && wanted.has(kind)) yield { seq, record: JSON.parse(line) as FileRecord };
+        if (kind && wanted.has(kind)) yield new LineRecord(seq, line, kind, timestampOfLine(line));
       }
     }
   }

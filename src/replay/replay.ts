@@ -2,14 +2,14 @@
 // moment on a compressed clock, and hands them to every sink that takes their kind. Sinks are
 // health-checked first; progress is checkpointed so an interrupted replay resumes where it stopped.
 import { UsageError } from '../config/errors.js';
-import type { RecordKind } from '../model/record.js';
+import type { FileRecord, RecordKind } from '../model/record.js';
 import type { RetryPolicy } from '../sinks/retrying.js';
 import type { ReplayRecord, Sink } from '../sinks/sink.js';
 import type { Clock } from '../time/clock.js';
 import { ChannelStopped, SinkChannel, type BatchPolicy } from './channel.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { rebaseShift, type RebaseMode } from './rebase.js';
-import type { RecordSource } from './record-stream.js';
+import type { RecordSource, StreamedRecord } from './record-stream.js';
 
 export interface ReplayOptions {
   /** Simulated ms per wall ms; 'max' sends as fast as the backends accept. */
@@ -178,13 +178,14 @@ export async function runReplay(source: RecordSource, configured: readonly Confi
 
   let lastProgress = 0;
   try {
-    for await (const { seq, record } of source.records(wanted, after, deps.stop)) {
+    for await (const streamed of source.records(wanted, after, deps.stop)) {
+      const { seq, kind } = streamed;
       read = seq;
       if (deps.stop?.aborted) {
         interrupted = true;
         break;
       }
-      const time = record.timestamp + shiftMs;
+      const time = streamed.timestamp + shiftMs;
       if (wallStart === undefined) {
         wallStart = clock.now();
         simStart = time;
@@ -198,10 +199,10 @@ export async function runReplay(source: RecordSource, configured: readonly Confi
           break;
         }
       }
-      const item: ReplayRecord = { seq, record, time, shiftMs };
+      const item = new QueuedRecord(streamed, time, shiftMs);
       let took = false;
       for (const c of channels) {
-        if (!c.sink.kinds.has(record.kind) || seq <= c.stats.settledSeq) continue;
+        if (!c.sink.kinds.has(kind) || seq <= c.stats.settledSeq) continue;
         took = true;
         if (options.dryRun) {
           dryCounts.set(c.sink.name, (dryCounts.get(c.sink.name) ?? 0) + 1);
@@ -236,6 +237,31 @@ export async function runReplay(source: RecordSource, configured: readonly Confi
   const final = report(complete);
   deps.onProgress?.(final);
   return final;
+}
+
+/** A record on its way to the sinks; the record itself is parsed only when a sink asks for it (see LineRecord). */
+class QueuedRecord implements ReplayRecord {
+  constructor(
+    private readonly streamed: StreamedRecord,
+    readonly time: number,
+    readonly shiftMs: number,
+  ) {}
+
+  get seq(): number {
+    return this.streamed.seq;
+  }
+
+  get kind(): RecordKind {
+    return this.streamed.kind;
+  }
+
+  get bytes(): Buffer | undefined {
+    return this.streamed.bytes;
+  }
+
+  get record(): FileRecord {
+    return this.streamed.record;
+  }
 }
 
 /** Sinks that failed their healthcheck: nothing was sent. */

@@ -8,6 +8,10 @@ export interface ReplayRecord {
   /** Position in the replay stream: checkpoints count these. */
   readonly seq: number;
   readonly record: FileRecord;
+  /** The record's JSON line (UTF-8) as the source read it, not rebased, when there was one. */
+  readonly bytes?: Buffer;
+  /** The record's kind, when the source knew it without parsing the record (see kindOf). */
+  readonly kind?: RecordKind;
   /** Rebased event time, epoch ms (record.timestamp + shiftMs). */
   readonly time: number;
   /** Add this to every time inside the body to rebase it too. */
@@ -31,6 +35,12 @@ export interface Sink {
   readonly name: string;
   /** Record kinds this sink takes; others never reach it. */
   readonly kinds: ReadonlySet<RecordKind>;
+  /**
+   * Batches the lane may have in flight at once (default 1). More keeps a backend busy while
+   * the next batch is made, but a retried batch may then land after a later one: only for
+   * backends that need no order (OTLP receivers), never for Loki or Prometheus.
+   */
+  readonly batchesInFlight?: number;
   /** Fails fast (throws) when the backend cannot be reached or refuses us, before a long replay. */
   healthcheck(signal?: AbortSignal): Promise<void>;
   /** Creates what the records will refer to (alarms), after the healthcheck, before the first write. */
@@ -45,6 +55,11 @@ export interface Sink {
 /** Definitions that come with a record stream. */
 export interface SinkDocuments {
   readonly alarmDefinitions: readonly CloudWatchAlarmDefinition[];
+}
+
+/** A record's kind, without parsing a record that came as a line. */
+export function kindOf(r: ReplayRecord): RecordKind {
+  return r.kind ?? r.record.kind;
 }
 
 export const success: WriteResult = Object.freeze({ status: 'success' });

@@ -43,6 +43,10 @@ export const otlpSinkSchema = z.strictObject({
   signals: z.array(z.enum(OTLP_SIGNALS)).min(1).optional(),
   /** Resource attributes added wherever a record does not say, e.g. deployment.environment.name. */
   resource_attributes: z.record(z.string().min(1), attributeValue).optional(),
+  /** Worker threads that make and send the log requests (default 2). */
+  workers: z.number().int().min(1).max(16).optional(),
+  /** Batches in flight at once (default 2); 1 keeps batches in order even when one is retried. */
+  batches_in_flight: z.number().int().min(1).max(8).optional(),
 });
 export type OtlpSinkConfig = z.infer<typeof otlpSinkSchema>;
 
@@ -54,6 +58,8 @@ export interface OtlpSettings {
   readonly encoding: 'protobuf' | 'json';
   readonly signals: readonly OtlpSignal[];
   readonly resourceAttributes: Readonly<Record<string, string | number | boolean | string[]>>;
+  readonly workers: number;
+  readonly batchesInFlight: number;
 }
 
 const PATHS: Record<OtlpSignal, string> = { logs: 'v1/logs', metrics: 'v1/metrics' };
@@ -132,5 +138,7 @@ export function resolveOtlpSettings(config: OtlpSinkConfig, env: NodeJS.ProcessE
     encoding: encoding ?? 'protobuf',
     signals: config.signals ? [...new Set(config.signals)] : [...OTLP_SIGNALS],
     resourceAttributes: config.resource_attributes ?? {},
+    workers: config.workers ?? 2,
+    batchesInFlight: config.batches_in_flight ?? 2,
   };
 }

@@ -64,14 +64,13 @@ export class SignalExporter<T> {
   }
 }
 
+/** A transport alone (the healthcheck's), or one for an exporter that reads partial successes. */
+export function createTransport(settings: ExporterSettings, partialSuccess?: (body: Uint8Array) => PartialSuccess | undefined): OtlpHttpTransport {
+  return new OtlpHttpTransport({ url: settings.url, headers: settings.headers, contentType: CONTENT_TYPE[settings.encoding], compression: settings.compression, partialSuccess });
+}
+
 function build<T, R>(settings: ExporterSettings, serializer: ISerializer<T, R>, helper: IExporterMetricsHelper<T>, componentType: string, partial: (r: R) => PartialSuccess | undefined): SignalExporter<T> {
-  const transport = new OtlpHttpTransport({
-    url: settings.url,
-    headers: settings.headers,
-    contentType: CONTENT_TYPE[settings.encoding],
-    compression: settings.compression,
-    partialSuccess: (body) => partial(serializer.deserializeResponse(body)),
-  });
+  const transport = createTransport(settings, (body) => partial(serializer.deserializeResponse(body)));
   const delegate = createOtlpNetworkExportDelegate(
     // One export in flight per signal: the sink awaits each before the next.
     { timeoutMillis: settings.timeoutMs, concurrencyLimit: 2, compression: settings.compression },

@@ -4,24 +4,25 @@
 // (with the server's Retry-After), failure otherwise.
 //
 // A batch goes out as one metrics request and as many log requests as it takes
-// (LOG_RECORDS_PER_REQUEST each, up to four in flight, each sent as soon as it is encoded so the
-// receiver works while the next is encoded). When some requests got through and others must be
-// retried, the retry (the same batch again) sends only those still missing, so nothing arrives
-// twice. (If the replay then stops for good, a resumed replay sends the batch whole.)
+// (LOG_RECORDS_PER_REQUEST each). Log requests are made on worker threads (log-encoders.ts),
+// which take the records as the JSON lines the source read: the replay's thread only reads and
+// routes. When some requests got through and others must be retried, the retry (the same batch
+// again) sends only those still missing, so nothing arrives twice. (If the replay then stops
+// for good, a resumed replay sends the batch whole.)
 import { ExportResultCode, type ExportResult, type InstrumentationScope } from '@opentelemetry/core';
-import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { RecordKind } from '../../model/record.js';
 import { rebaseRecord } from '../../replay/rebase-body.js';
 import type { Clock } from '../../time/clock.js';
 import { toolVersion } from '../../version.js';
 import { OTLP_RETRYABLE_STATUS, resultOfError, resultOfStatus } from '../retryable.js';
-import { success, type Rejection, type ReplayRecord, type Sink, type WriteResult } from '../sink.js';
+import { kindOf, success, type Rejection, type ReplayRecord, type Sink, type WriteResult } from '../sink.js';
 import type { OtlpSettings, OtlpSignal } from './config.js';
-import { createLogsExporter, createMetricsExporter, type SignalExporter } from './exporters.js';
-import { LOG_KINDS, LogMapper } from './logs.js';
+import { createMetricsExporter, createTransport, type ExporterSettings, type SignalExporter } from './exporters.js';
+import { LogEncoders } from './log-encoders.js';
+import { LOG_KINDS } from './logs.js';
 import { METRIC_KINDS, MetricMapper, MetricsBatch } from './metrics.js';
 import { ResourceCache } from './resources.js';
-import { OtlpHttpError, type PartialSuccess } from './transport.js';
+import { OtlpHttpError, type OtlpHttpTransport, type PartialSuccess } from './transport.js';
 
 const LOG_KIND_SET: ReadonlySet<RecordKind> = new Set(LOG_KINDS);
 const METRIC_KIND_SET: ReadonlySet<RecordKind> = new Set(METRIC_KINDS);
@@ -53,8 +54,8 @@ export function classifyExport(result: ExportResult, now: number): WriteResult {
  * request stays under a megabyte or so, far under receivers' limits (the Collector's is 20 MiB).
  */
 export const LOG_RECORDS_PER_REQUEST = 1000;
-/** Requests in flight at once per signal (one per exporter of the pool). */
-const LOG_EXPORTERS = 4;
+/** Log requests a worker keeps in flight (the receiver works on them while the next is made). */
+const LOG_REQUESTS_IN_FLIGHT = 4;
 
 /** One request's worth of a batch: `logs#0`, `logs#1` ... and `metrics`. */
 type PartKey = string;
@@ -76,10 +77,12 @@ interface PartOutcome {
 
 export class OtlpSink implements Sink {
   readonly kinds: ReadonlySet<RecordKind>;
-  /** A small pool, so the next request is encoded while the receiver works on the previous one. */
-  private readonly logs: Array<SignalExporter<ReadableLogRecord[]>> = [];
+  /** OTLP receivers need no order: the next batch is made while the receiver takes the last. */
+  readonly batchesInFlight: number;
+  private readonly logs?: LogEncoders;
   private readonly metrics?: SignalExporter<ResourceMetricsList>;
-  private readonly logMapper: LogMapper;
+  /** Plain transports for the healthcheck (the log exporters live on the workers). */
+  private readonly health: Array<{ url: string; transport: OtlpHttpTransport }> = [];
   private readonly metricMapper: MetricMapper;
   private readonly progress = new WeakMap<readonly ReplayRecord[], BatchState>();
   private closed = false;
@@ -90,51 +93,51 @@ export class OtlpSink implements Sink {
     kinds: readonly RecordKind[],
     private readonly deps: OtlpSinkDeps,
   ) {
+    this.batchesInFlight = settings.batchesInFlight;
     this.kinds = new Set(kinds.filter((k) => settings.signals.includes(signalOfKind(k) as OtlpSignal)));
     const used = new Set([...this.kinds].map((k) => signalOfKind(k)));
-    const exporter = (signal: OtlpSignal) => ({
+    const exporter = (signal: OtlpSignal): ExporterSettings => ({
       url: settings.endpoints[signal],
       headers: settings.headers[signal],
       compression: settings.compression,
       encoding: settings.encoding,
       timeoutMs: deps.timeoutMs,
     });
-    if (used.has('logs')) for (let i = 0; i < LOG_EXPORTERS; i++) this.logs.push(createLogsExporter(exporter('logs')));
-    if (used.has('metrics')) this.metrics = createMetricsExporter(exporter('metrics'));
+    if (used.has('logs')) {
+      this.logs = new LogEncoders({ exporter: exporter('logs'), resourceAttributes: settings.resourceAttributes, inFlight: LOG_REQUESTS_IN_FLIGHT }, settings.workers);
+      this.health.push({ url: settings.endpoints.logs, transport: createTransport(exporter('logs')) });
+    }
+    if (used.has('metrics')) {
+      this.metrics = createMetricsExporter(exporter('metrics'));
+      this.health.push({ url: this.metrics.url, transport: this.metrics.transport });
+    }
     const resources = new ResourceCache(settings.resourceAttributes);
     const version = toolVersion();
     const scope = (source: string): InstrumentationScope => ({ name: `obsynth/${source}`, version });
-    this.logMapper = new LogMapper(resources, { kubernetes: scope('kubernetes'), cloudwatch: scope('cloudwatch'), sentry: scope('sentry') });
     this.metricMapper = new MetricMapper(resources, { kubernetes: scope('kubernetes'), cloudwatch: scope('cloudwatch'), grafana: scope('grafana') });
   }
 
   /** The signals this sink sends (those of its kinds). */
   get signals(): OtlpSignal[] {
-    return [this.logs.length > 0 ? 'logs' : undefined, this.metrics ? 'metrics' : undefined].filter((s): s is OtlpSignal => s !== undefined);
+    return [this.logs ? 'logs' : undefined, this.metrics ? 'metrics' : undefined].filter((s): s is OtlpSignal => s !== undefined);
   }
 
   /** An empty export request to each endpoint in use (valid OTLP): it must answer 2xx. */
   async healthcheck(signal?: AbortSignal): Promise<void> {
-    const checks: Array<Promise<void>> = [];
-    for (const exporter of [this.logs[0], this.metrics]) {
-      if (!exporter) continue;
-      checks.push(
-        (async () => {
-          const empty = this.settings.encoding === 'json' ? new TextEncoder().encode('{}') : new Uint8Array(0);
-          exporter.transport.signal = signal;
-          const response = await exporter.transport.send(empty, Math.min(this.deps.timeoutMs, 10_000));
-          exporter.transport.signal = undefined;
-          if (response.status === 'success') return;
-          const error = response.error;
-          if (error instanceof OtlpHttpError) {
-            const body = error.data?.slice(0, 300).trim();
-            throw new Error(`POST ${exporter.url} answered HTTP ${error.status}${body ? `: ${body}` : ''}`);
-          }
-          const code = (error as { code?: string } | undefined)?.code;
-          throw new Error(`POST ${exporter.url} failed: ${error?.message ?? 'no answer'}${code && !error?.message.includes(code) ? ` (${code})` : ''}`);
-        })(),
-      );
-    }
+    const checks = this.health.map(async ({ url, transport }) => {
+      const empty = this.settings.encoding === 'json' ? new TextEncoder().encode('{}') : new Uint8Array(0);
+      transport.signal = signal;
+      const response = await transport.send(empty, Math.min(this.deps.timeoutMs, 10_000));
+      transport.signal = undefined;
+      if (response.status === 'success') return;
+      const error = response.error;
+      if (error instanceof OtlpHttpError) {
+        const body = error.data?.slice(0, 300).trim();
+        throw new Error(`POST ${url} answered HTTP ${error.status}${body ? `: ${body}` : ''}`);
+      }
+      const code = (error as { code?: string } | undefined)?.code;
+      throw new Error(`POST ${url} failed: ${error?.message ?? 'no answer'}${code && !error?.message.includes(code) ? ` (${code})` : ''}`);
+    });
     const results = await Promise.allSettled(checks);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => (r.reason instanceof Error ? r.reason.message : String(r.reason)));
     if (failed.length > 0) throw new Error(failed.join('; '));
@@ -149,86 +152,86 @@ export class OtlpSink implements Sink {
     state.converted = true;
 
     const pending: Array<Promise<PartOutcome>> = [];
-    const busy: Array<Promise<unknown> | undefined> = [];
-    let requests = 0;
-    const sendLogs = (part: number, records: ReadableLogRecord[], seqs: number[]) => {
-      const key = `logs#${part}`;
-      const slot = requests++ % this.logs.length;
-      const exporter = this.logs[slot]!;
-      // Encoded and sent now when the exporter is free (the receiver starts on it while the
-      // next request is prepared), else as soon as its previous request is answered.
-      const start = () => this.exportPart(key, exporter.export(records, signal), seqs.map((seq) => ({ seq, points: 1 })));
-      const previous = busy[slot];
-      const outcome = previous ? previous.then(start) : start();
-      busy[slot] = outcome;
-      pending.push(outcome);
-    };
-
-    // Log records are encoded and sent a request at a time, in batch order; the parts are
-    // numbered the same way on every attempt, so a retry skips the ones already taken.
+    // Log records go out a request at a time, in batch order; the parts are numbered the same
+    // way on every attempt, so a retry skips the ones already taken.
     let logIndex = 0;
-    let logRecords: ReadableLogRecord[] = [];
-    let logSeqs: number[] = [];
+    let logPart: ReplayRecord[] = [];
+    const flushLogs = () => {
+      if (logPart.length > 0) pending.push(this.exportLogPart(`logs#${Math.floor((logIndex - 1) / LOG_RECORDS_PER_REQUEST)}`, logPart, state, firstAttempt, signal));
+      logPart = [];
+    };
     const points = new MetricsBatch(this.settings.encoding === 'json');
     const metricSeqs: Array<{ seq: number; points: number }> = [];
     const sendMetrics = this.metrics !== undefined && !settled.has('metrics');
     for (const r of batch) {
-      const target = signalOfKind(r.record.kind);
-      if (target === undefined || (target === 'metrics' && !sendMetrics)) continue;
-      let part = -1;
+      const target = signalOfKind(kindOf(r));
       if (target === 'logs') {
-        if (this.logs.length === 0) continue;
-        part = Math.floor(logIndex++ / LOG_RECORDS_PER_REQUEST);
-        if (settled.has(`logs#${part}`)) continue;
+        if (!this.logs) continue;
+        const part = Math.floor(logIndex++ / LOG_RECORDS_PER_REQUEST);
+        if (!settled.has(`logs#${part}`)) logPart.push(r);
+        if (logIndex % LOG_RECORDS_PER_REQUEST === 0) flushLogs();
+        continue;
       }
+      if (target !== 'metrics' || !sendMetrics) continue;
       try {
         const record = rebaseRecord(r.record, r.shiftMs);
-        if (target === 'logs') {
-          const log = this.logMapper.map(record, r.time);
-          if (log) {
-            logRecords.push(log);
-            logSeqs.push(r.seq);
-          }
-        } else {
-          const dropped = points.dropped;
-          const n = this.metricMapper.map(record, points);
-          if (points.dropped > dropped && firstAttempt) {
-            state.rejected.push({ seq: r.seq, reason: `${r.record.kind} value NaN or Inf cannot be sent as OTLP/JSON (use encoding: protobuf)` });
-          } else if (n === 0 && firstAttempt) state.rejected.push({ seq: r.seq, reason: `${r.record.kind} record has no data point to send` });
-          if (n > 0) metricSeqs.push({ seq: r.seq, points: n });
-        }
+        const dropped = points.dropped;
+        const n = this.metricMapper.map(record, points);
+        if (points.dropped > dropped && firstAttempt) {
+          state.rejected.push({ seq: r.seq, reason: `${r.record.kind} value NaN or Inf cannot be sent as OTLP/JSON (use encoding: protobuf)` });
+        } else if (n === 0 && firstAttempt) state.rejected.push({ seq: r.seq, reason: `${r.record.kind} record has no data point to send` });
+        if (n > 0) metricSeqs.push({ seq: r.seq, points: n });
       } catch (err) {
         if (firstAttempt) state.rejected.push({ seq: r.seq, reason: `cannot convert ${r.record.kind} record ${r.record.id}: ${err instanceof Error ? err.message : String(err)}` });
       }
-      if (part >= 0 && logIndex % LOG_RECORDS_PER_REQUEST === 0) {
-        if (logRecords.length > 0) sendLogs(part, logRecords, logSeqs);
-        else settled.add(`logs#${part}`);
-        logRecords = [];
-        logSeqs = [];
-      }
     }
-    if (logIndex % LOG_RECORDS_PER_REQUEST !== 0) {
-      const part = Math.floor((logIndex - 1) / LOG_RECORDS_PER_REQUEST);
-      if (logRecords.length > 0) sendLogs(part, logRecords, logSeqs);
-      else if (!settled.has(`logs#${part}`)) settled.add(`logs#${part}`);
-    }
+    flushLogs();
     if (sendMetrics && points.points > 0) pending.push(this.exportPart('metrics', this.metrics!.export(points.toResourceMetrics(), signal), metricSeqs));
     else if (sendMetrics) settled.add('metrics');
 
     const outcomes = await Promise.all(pending);
     let retry: WriteResult | undefined;
+    let stop: WriteResult | undefined;
     for (const o of outcomes) {
       if (o.result.status === 'retryable') {
         // Keep the longest wait the servers asked for.
         if (!retry || (o.result.retryAfterMs ?? 0) > ((retry as { retryAfterMs?: number }).retryAfterMs ?? 0)) retry = o.result;
         continue;
       }
+      if (o.result.status === 'failure' && o.result.exhausted) {
+        stop = o.result;
+        continue;
+      }
       settled.add(o.part);
       state.rejected.push(...o.rejected);
     }
+    if (stop) return stop;
     if (retry) return retry;
     this.progress.delete(batch);
     return state.rejected.length > 0 ? { status: 'success', rejected: state.rejected } : success;
+  }
+
+  /** One log request, made and sent by a worker from the records' lines. */
+  private async exportLogPart(part: PartKey, items: readonly ReplayRecord[], state: BatchState, firstAttempt: boolean, signal?: AbortSignal): Promise<PartOutcome> {
+    // The lines go to the worker as one buffer it takes over (a record from a source without
+    // lines, as in tests, is written out for it).
+    const lines = items.map((r) => r.bytes ?? Buffer.from(JSON.stringify(r.record)));
+    const ends = new Uint32Array(lines.length);
+    let total = 0;
+    for (let i = 0; i < lines.length; i++) ends[i] = total += lines[i]!.length;
+    const text = new Uint8Array(total);
+    for (let i = 0; i < lines.length; i++) text.set(lines[i]!, i === 0 ? 0 : ends[i - 1]);
+    const request = { text, ends, times: items.map((r) => r.time), shifts: items.map((r) => r.shiftMs) };
+    let outcome;
+    try {
+      outcome = await this.logs!.export(request, signal);
+    } catch (err) {
+      // The worker is gone: nothing of the request is known to have arrived.
+      return { part, result: { status: 'failure', error: err instanceof Error ? err : new Error(String(err)), exhausted: true }, rejected: [] };
+    }
+    if (firstAttempt) for (const [i, reason] of outcome.failed) state.rejected.push({ seq: items[i]!.seq, reason });
+    const sent = outcome.sent.map((i) => ({ seq: items[i]!.seq, points: 1 }));
+    return this.exportPart(part, Promise.resolve({ result: outcome.result, partial: outcome.partial }), sent);
   }
 
   private async exportPart(part: PartKey, pending: Promise<{ result: ExportResult; partial?: PartialSuccess }>, sent: ReadonlyArray<{ seq: number; points: number }>): Promise<PartOutcome> {
@@ -262,7 +265,8 @@ export class OtlpSink implements Sink {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
-    await Promise.all([...this.logs.map((e) => e.shutdown()), this.metrics?.shutdown()]);
+    for (const h of this.health) h.transport.shutdown();
+    await Promise.all([this.logs?.close(), this.metrics?.shutdown()]);
   }
 }
 

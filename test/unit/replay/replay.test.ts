@@ -10,7 +10,7 @@ import type { RecordSource, StreamedRecord } from '../../../src/replay/record-st
 import { runReplay, type ReplayOptions } from '../../../src/replay/replay.js';
 import { InMemorySink } from '../../../src/sinks/in-memory/in-memory-sink.js';
 import type { RetryPolicy } from '../../../src/sinks/retrying.js';
-import { success, type ReplayRecord, type WriteResult } from '../../../src/sinks/sink.js';
+import { success, type ReplayRecord, type Sink, type WriteResult } from '../../../src/sinks/sink.js';
 import { HOUR, MINUTE, SECOND } from '../../../src/time/calendar.js';
 import { FakeClock } from '../../support/fake-clock.js';
 
@@ -37,7 +37,7 @@ function source(n: number, identity = 'test:one'): RecordSource {
         if (signal?.aborted) return;
         const seq = i + 1;
         if (seq <= after) continue;
-        if (wanted.has(records[i]!.kind)) yield { seq, record: records[i]! };
+        if (wanted.has(records[i]!.kind)) yield { seq, kind: records[i]!.kind, timestamp: records[i]!.timestamp, record: records[i]! };
       }
     },
   };
@@ -204,6 +204,37 @@ describe('runReplay', () => {
     await runReplay(counting, [configured(slow, { maxRecords: 5, timeoutMs: 5, maxQueuedRecords: 20 })], options(), { clock: new FakeClock(NOW) });
     expect(slow.received).toHaveLength(200);
     expect(maxBacklog).toBeLessThanOrEqual(25);
+  });
+
+  it('keeps as many batches in flight as a sink allows, and settles them in order', async () => {
+    // Later batches answer sooner, so completion order differs from sending order.
+    const completed: number[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const sink: Sink = {
+      name: 'pipelined',
+      kinds: new Set<RecordKind>(['kubernetes_log', 'grafana_series', 'sentry_error']),
+      batchesInFlight: 2,
+      healthcheck: async () => {},
+      write: async (batch) => {
+        most = Math.max(most, ++inFlight);
+        const first = batch[0]!.seq;
+        for (let i = 0; i < (first % 8 === 1 ? 6 : 1); i++) await new Promise((r) => setImmediate(r));
+        inFlight--;
+        completed.push(first);
+        // The batch holding record 21 is refused for good after a later one got through.
+        return first === 21 ? { status: 'failure', exhausted: true, error: new Error('backend gone') } : success;
+      },
+      flush: async () => {},
+      close: async () => {},
+    };
+    const report = await runReplay(source(40), [{ sink, batch: BATCH, retry: RETRY }], options(), { clock: new FakeClock(NOW) });
+    expect(most).toBe(2);
+    expect(completed.slice(0, 2)).toEqual([5, 1]);
+    // Nothing at or after the refused batch counts, whatever answered before it.
+    expect(report.sinks[0]).toMatchObject({ delivered: 20, settledSeq: 20, error: 'pipelined: backend gone' });
+    expect(completed).toContain(25);
+    expect(report.complete).toBe(false);
   });
 
   it('dry-run routes everything and sends nothing', async () => {

@@ -20,7 +20,11 @@ describe('otlp sink config', () => {
       encoding: 'protobuf',
       signals: ['logs', 'metrics'],
       resourceAttributes: {},
+      workers: 2,
+      batchesInFlight: 2,
     });
+    expect(resolve({ workers: 1, batches_in_flight: 1 })).toMatchObject({ workers: 1, batchesInFlight: 1 });
+    expect(() => otlpSinkSchema.parse({ type: 'otlp', workers: 0 })).toThrow();
   });
 
   it('takes the standard OTEL_EXPORTER_OTLP_* variables', () => {

@@ -33,6 +33,19 @@ describe('otlp sink WriteResult', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('sends records as the lines the source read, and rejects a line that is not JSON with its reason', async () => {
+    const { server, sink } = await setup(() => ({ status: 200 }));
+    const good = replay(kubernetesLog('a', 'level=INFO msg=from-the-line'));
+    // What a dataset source hands over: the bytes of the line, parsed only if someone asks.
+    const fromLine = { ...good, kind: good.record.kind, bytes: Buffer.from(JSON.stringify(good.record)) };
+    const broken = { ...replay(kubernetesLog('b', 'level=INFO msg=2')), kind: 'kubernetes_log' as const, bytes: Buffer.from('{"id":"b","kind":"kubernetes_log",') };
+    const result = await sink.write([fromLine, broken]);
+    expect(result.status).toBe('success');
+    expect((result as Extract<WriteResult, { status: 'success' }>).rejected).toEqual([{ seq: broken.seq, reason: expect.stringMatching(/^record is not valid JSON: /) }]);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.body.includes(Buffer.from('msg=from-the-line'))).toBe(true);
+  });
+
   it.each([429, 502, 503, 504])('%i is retryable, with Retry-After honoured, and the SDK does not retry it', async (status) => {
     const { server, sink } = await setup(() => ({ status, headers: { 'retry-after': '7' }, body: 'slow down' }));
     const result = await sink.write(logBatch());
