@@ -4,7 +4,7 @@
 // carry time are copied; the rest of the body is shared.
 import type { BodyOf, FileRecord, RecordKind } from '../model/record.js';
 
-const SPACED = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})([.,]\d+)?/;
+const SPACED = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/;
 const KLOG = /^([IWEF])(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)?/;
 const PINO_TIME = /"time":(\d{13})/;
 
@@ -87,11 +87,10 @@ export function shiftIsoStamps(text: string, shiftMs: number): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
+/** "YYYY-MM-DD HH:MM:SS" at the start of a line (Python, PostgreSQL, RabbitMQ), through the per-second cache. */
 function shiftSpaced(line: string, shiftMs: number): string {
-  return line.replace(SPACED, (_m, y, mo, d, h, mi, s, frac: string | undefined) => {
-    const t = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) + shiftMs);
-    return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}${frac ?? ''}`;
-  });
+  const moved = shiftSecond(`${line.slice(0, 10)}T${line.slice(11, 19)}`, shiftMs);
+  return `${moved.slice(0, 10)} ${moved.slice(11)}${line.slice(19)}`;
 }
 
 /** A log line with the timestamps it prints moved (the formats obsynth writes). */

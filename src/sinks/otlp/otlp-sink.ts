@@ -221,7 +221,7 @@ export class OtlpSink implements Sink {
     for (let i = 0; i < lines.length; i++) ends[i] = total += lines[i]!.length;
     const text = new Uint8Array(total);
     for (let i = 0; i < lines.length; i++) text.set(lines[i]!, i === 0 ? 0 : ends[i - 1]);
-    const request = { text, ends, times: items.map((r) => r.time), shifts: items.map((r) => r.shiftMs) };
+    const request = { text, ends, times: Float64Array.from(items, (r) => r.time), shifts: Float64Array.from(items, (r) => r.shiftMs) };
     let outcome;
     try {
       outcome = await this.logs!.export(request, signal);
