@@ -50,7 +50,7 @@ async function child([dir, endpoint, batch, encoding, compression]) {
   const sink =
     endpoint === 'null' || endpoint === 'rebase-only'
       ? nullSink(endpoint === 'rebase-only')
-      : sinkType('otlp').create({ type: 'otlp', endpoint, encoding, compression, signals: ['logs'] }, { name: 'otlp', kinds, clock: systemClock, timeoutMs: 30_000, env: {} });
+      : await sinkType('otlp').create({ type: 'otlp', endpoint, encoding, compression, signals: ['logs'] }, { name: 'otlp', kinds, clock: systemClock, timeoutMs: 30_000, env: {} });
   const configured = { sink, batch: { maxRecords: Number(batch), timeoutMs: 1000, maxQueuedRecords: Number(batch) * 5 }, retry: DEFAULT_RETRY };
   const cpuBefore = process.cpuUsage();
   const report = await runReplay(new DatasetSource(dir), [configured], { speed: 'max', rebase: 'end', dryRun: false, restart: true }, { clock: systemClock });

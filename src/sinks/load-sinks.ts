@@ -28,7 +28,7 @@ export interface LoadSinksOptions {
   readonly clock: Clock;
 }
 
-export function loadSinks(options: LoadSinksOptions): ConfiguredSink[] {
+export async function loadSinks(options: LoadSinksOptions): Promise<ConfiguredSink[]> {
   const problems: Problem[] = [];
   const blocks: Array<{ block: Record<string, unknown>; where: (path: PropertyKey[], message: string) => Problem }> = [];
   const allowed = sinkTypes().map((t) => t.type).join(' | ');
@@ -93,7 +93,7 @@ export function loadSinks(options: LoadSinksOptions): ConfiguredSink[] {
       deadlineMs: config.retry?.deadline_ms ?? DEFAULT_RETRY.deadlineMs,
     };
     try {
-      const sink = t.create(config, { name, kinds, clock: options.clock, timeoutMs: config.timeout_ms ?? 30_000, env: options.env });
+      const sink = await t.create(config, { name, kinds, clock: options.clock, timeoutMs: config.timeout_ms ?? 30_000, env: options.env });
       out.push({ sink, batch, retry });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;

@@ -33,7 +33,8 @@ export interface SinkType {
   readonly schema: z.ZodObject;
   /** The block `--to TYPE` stands for, from the environment where the ecosystem has variables. */
   defaults(env: NodeJS.ProcessEnv): Record<string, unknown>;
-  create(config: unknown, ctx: SinkContext): Sink;
+  /** Builds the sink; its implementation (and its SDK) is loaded only now, for the types in use. */
+  create(config: unknown, ctx: SinkContext): Promise<Sink>;
 }
 
 /** The table: add a sink type here. */

@@ -27,7 +27,7 @@ afterEach(async () => {
 
 async function replayTo(url: string, extra: Record<string, unknown> = {}): Promise<{ received: ReplayRecord[]; delivered: number; rejected: number; retries: number }> {
   const config = grafanaAnnotationsSinkSchema.parse({ type: 'grafana_annotations', endpoint: url, auth: { bearer_token: 'glsa_capture' }, tags: ['obsynth-replay'], ...extra });
-  const sink = GRAFANA_ANNOTATIONS_SINK.create(config, { name: 'grafana_annotations', kinds: ['grafana_annotation'], clock: systemClock, timeoutMs: 10_000, env: {} });
+  const sink = await GRAFANA_ANNOTATIONS_SINK.create(config, { name: 'grafana_annotations', kinds: ['grafana_annotation'], clock: systemClock, timeoutMs: 10_000, env: {} });
   const memory = new InMemorySink('memory', ['grafana_annotation']);
   const report = await runReplay(
     new GeneratedSource(defaultConfig(), RUN, 0),
@@ -84,7 +84,7 @@ describe('grafana_annotations sink -> loopback Grafana capture server (not Grafa
 
   it('reports what the API refuses instead of dropping it', async () => {
     capture = await startGrafanaCapture({ authorization: 'Bearer glsa_capture' });
-    const sink = GRAFANA_ANNOTATIONS_SINK.create(grafanaAnnotationsSinkSchema.parse({ type: 'grafana_annotations', endpoint: capture.url, auth: { bearer_token: 'glsa_capture' } }), {
+    const sink = await GRAFANA_ANNOTATIONS_SINK.create(grafanaAnnotationsSinkSchema.parse({ type: 'grafana_annotations', endpoint: capture.url, auth: { bearer_token: 'glsa_capture' } }), {
       name: 'g',
       kinds: ['grafana_annotation'],
       clock: systemClock,

@@ -82,7 +82,7 @@ describe('loki sink -> VictoriaLogs (Loki push API)', () => {
       const run = `loki-${encoding}-${process.pid}`;
       // disable_message_parsing: VictoriaLogs would otherwise split JSON lines into fields.
       const config = lokiSinkSchema.parse({ type: 'loki', endpoint: `${vl.lokiPushUrl}?disable_message_parsing=1`, encoding, labels: { obsynth_run: run } });
-      const loki = LOKI_SINK.create(config, { name: 'loki', kinds: [...LOKI_KINDS], clock: systemClock, timeoutMs: 30_000, env: {} });
+      const loki = await LOKI_SINK.create(config, { name: 'loki', kinds: [...LOKI_KINDS], clock: systemClock, timeoutMs: 30_000, env: {} });
       const memory = new InMemorySink('memory', [...LOKI_KINDS]);
       const source = new GeneratedSource(defaultConfig(), RUN, 0);
       const report = await runReplay(
@@ -125,7 +125,7 @@ describe('loki sink -> VictoriaLogs (Loki push API)', () => {
   }
 
   it('passes its healthcheck (an empty push) against VictoriaLogs', async () => {
-    const sink = LOKI_SINK.create(lokiSinkSchema.parse({ type: 'loki', endpoint: `${vl.url}/insert` }), { name: 'loki', kinds: [...LOKI_KINDS], clock: systemClock, timeoutMs: 10_000, env: {} });
+    const sink = await LOKI_SINK.create(lokiSinkSchema.parse({ type: 'loki', endpoint: `${vl.url}/insert` }), { name: 'loki', kinds: [...LOKI_KINDS], clock: systemClock, timeoutMs: 10_000, env: {} });
     await sink.healthcheck();
   });
 });

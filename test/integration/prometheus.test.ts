@@ -39,7 +39,7 @@ async function rawSamples(prom: PrometheusServer, selector: string, at: number):
 
 async function replayTo(endpoint: string, run: string): Promise<{ report: ReplayReport; received: ReplayRecord[] }> {
   const config = prometheusSinkSchema.parse({ type: 'prometheus', endpoint, labels: { obsynth_run: run } });
-  const sink = PROMETHEUS_SINK.create(config, { name: 'prometheus', kinds: [...PROMETHEUS_KINDS], clock: systemClock, timeoutMs: 30_000, env: {} });
+  const sink = await PROMETHEUS_SINK.create(config, { name: 'prometheus', kinds: [...PROMETHEUS_KINDS], clock: systemClock, timeoutMs: 30_000, env: {} });
   const memory = new InMemorySink('memory', [...PROMETHEUS_KINDS]);
   const report = await runReplay(
     new GeneratedSource(defaultConfig(), RUN, 0),
@@ -134,7 +134,7 @@ describe('prometheus sink -> Prometheus (remote write 1.0)', () => {
     const strict = await startPrometheus({ outOfOrderTimeWindow: '10m' });
     try {
       const config = prometheusSinkSchema.parse({ type: 'prometheus', endpoint: strict.remoteWriteUrl });
-      const sink = PROMETHEUS_SINK.create(config, { name: 'prometheus', kinds: ['grafana_series'], clock: systemClock, timeoutMs: 10_000, env: {} });
+      const sink = await PROMETHEUS_SINK.create(config, { name: 'prometheus', kinds: ['grafana_series'], clock: systemClock, timeoutMs: 10_000, env: {} });
       await sink.healthcheck();
       const now = Math.floor(systemClock.now() / 1000) * 1000;
       const rec = (ms: number, v: string): ReplayRecord => ({ seq: ms, time: ms, shiftMs: 0, record: { id: `g${ms}`, kind: 'grafana_series', timestamp: ms, service: 's', body: { metric: { __name__: 'obsynth_age_test', service: 's' }, value: [ms / 1000, v] } } });

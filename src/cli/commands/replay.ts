@@ -58,7 +58,7 @@ export async function runReplayCommand(dir: string | undefined, flags: ReplayFla
   if (flags.live && speed !== 1) p.add('--speed', 'a live replay runs at speed 1');
   p.throwIfAny();
 
-  const sinks = loadSinks({ file: flags.sinks, to: flags.to, env: deps.env, clock: deps.clock });
+  const sinks = await loadSinks({ file: flags.sinks, to: flags.to, env: deps.env, clock: deps.clock });
   let source: RecordSource;
   if (dir !== undefined) source = new DatasetSource(resolve(dir));
   else {

@@ -1,6 +1,6 @@
 // The aws_cloudwatch_logs entry of the sink registry.
 import type { SinkType } from '../registry.js';
-import { CloudWatchLogsSink, cloudWatchLogsSchema, type CloudWatchLogsConfig } from './sink.js';
+import { cloudWatchLogsSchema, type CloudWatchLogsConfig } from './config.js';
 
 export const AWS_CLOUDWATCH_LOGS_SINK: SinkType = {
   type: 'aws_cloudwatch_logs',
@@ -8,5 +8,8 @@ export const AWS_CLOUDWATCH_LOGS_SINK: SinkType = {
   kinds: ['cloudwatch_log', 'kubernetes_log'],
   schema: cloudWatchLogsSchema,
   defaults: () => ({ type: 'aws_cloudwatch_logs', kinds: ['cloudwatch_log'] }),
-  create: (config, ctx) => new CloudWatchLogsSink(ctx.name, config as CloudWatchLogsConfig, ctx.kinds, ctx.clock, ctx.env, ctx.timeoutMs),
+  create: async (config, ctx) => {
+    const { CloudWatchLogsSink } = await import('./sink.js');
+    return new CloudWatchLogsSink(ctx.name, config as CloudWatchLogsConfig, ctx.kinds, ctx.clock, ctx.env, ctx.timeoutMs);
+  },
 };

@@ -1,6 +1,6 @@
 // The aws_cloudwatch_metrics entry of the sink registry.
 import type { SinkType } from '../registry.js';
-import { CloudWatchMetricsSink, cloudWatchMetricsSchema, type CloudWatchMetricsConfig } from './sink.js';
+import { cloudWatchMetricsSchema, type CloudWatchMetricsConfig } from './config.js';
 
 export const AWS_CLOUDWATCH_METRICS_SINK: SinkType = {
   type: 'aws_cloudwatch_metrics',
@@ -8,5 +8,8 @@ export const AWS_CLOUDWATCH_METRICS_SINK: SinkType = {
   kinds: ['cloudwatch_metric', 'cloudwatch_alarm'],
   schema: cloudWatchMetricsSchema,
   defaults: () => ({ type: 'aws_cloudwatch_metrics' }),
-  create: (config, ctx) => new CloudWatchMetricsSink(ctx.name, config as CloudWatchMetricsConfig, ctx.kinds, ctx.clock, ctx.env, ctx.timeoutMs),
+  create: async (config, ctx) => {
+    const { CloudWatchMetricsSink } = await import('./sink.js');
+    return new CloudWatchMetricsSink(ctx.name, config as CloudWatchMetricsConfig, ctx.kinds, ctx.clock, ctx.env, ctx.timeoutMs);
+  },
 };

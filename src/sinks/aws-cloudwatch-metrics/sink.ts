@@ -2,12 +2,12 @@
 // 1,000 per call, one namespace per call), the dataset's alarms created with PutMetricAlarm, and
 // their state changes reproduced with SetAlarmState at the simulated moment.
 import { CloudWatchClient, ListMetricsCommand, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand, type MetricDatum, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
-import { z } from 'zod';
 import type { CloudWatchAlarmBody, CloudWatchMetricBody, RecordKind } from '../../model/record.js';
 import { rebaseRecord } from '../../replay/rebase-body.js';
 import { DAY, HOUR } from '../../time/calendar.js';
 import type { Clock } from '../../time/clock.js';
-import { awsKeys, awsSettings, resultOfAwsError } from '../aws/aws-client.js';
+import type { CloudWatchMetricsConfig } from './config.js';
+import { awsSettings, resultOfAwsError } from '../aws/aws-client.js';
 import type { Rejection, ReplayRecord, Sink, SinkDocuments, WriteResult } from '../sink.js';
 import { BatchProgress } from '../batch-progress.js';
 
@@ -15,15 +15,6 @@ export const MAX_DATUMS_PER_CALL = 1000;
 const MAX_AGE_MS = 14 * DAY;
 const MAX_AHEAD_MS = 2 * HOUR;
 
-export const cloudWatchMetricsSchema = z.strictObject({
-  type: z.literal('aws_cloudwatch_metrics'),
-  ...awsKeys,
-  /** PutMetricData refuses namespaces starting with "AWS/": they are published under this prefix. */
-  aws_namespace_prefix: z.string().regex(/^[\w.\-#:/]+\/$/, 'must end with "/" (e.g. Replay/)').default('Replay/'),
-  /** Create the dataset's alarms (PutMetricAlarm) before replaying (default true). */
-  create_alarms: z.boolean().default(true),
-});
-export type CloudWatchMetricsConfig = z.infer<typeof cloudWatchMetricsSchema>;
 
 /** The namespace a datum is published under (AWS/... is reserved for AWS itself). */
 export function publishedNamespace(namespace: string, prefix: string): string {

@@ -9,5 +9,5 @@ export const FILE_SINK: SinkType = {
   kinds: RECORD_KINDS,
   schema: fileSinkSchema,
   defaults: () => ({ type: 'file', path: 'replayed' }),
-  create: (config, ctx) => new FileSink(ctx.name, config as FileSinkConfig, ctx.kinds),
+  create: async (config, ctx) => new FileSink(ctx.name, config as FileSinkConfig, ctx.kinds),
 };

@@ -9,5 +9,5 @@ export const GRAFANA_ANNOTATIONS_SINK: SinkType = {
   kinds: GRAFANA_ANNOTATION_KINDS,
   schema: grafanaAnnotationsSinkSchema,
   defaults: grafanaAnnotationsDefaults,
-  create: (config, ctx) => new GrafanaAnnotationsSink(config as GrafanaAnnotationsSinkConfig, { name: ctx.name, kinds: ctx.kinds, clock: ctx.clock, timeoutMs: ctx.timeoutMs }),
+  create: async (config, ctx) => new GrafanaAnnotationsSink(config as GrafanaAnnotationsSinkConfig, { name: ctx.name, kinds: ctx.kinds, clock: ctx.clock, timeoutMs: ctx.timeoutMs }),
 };

@@ -1,6 +1,6 @@
 // The kubernetes_events entry of the sink registry.
 import type { SinkType } from '../registry.js';
-import { KubernetesEventsSink, kubernetesEventsSchema, type KubernetesEventsConfig } from './sink.js';
+import { kubernetesEventsSchema, type KubernetesEventsConfig } from './config.js';
 
 export const KUBERNETES_EVENTS_SINK: SinkType = {
   type: 'kubernetes_events',
@@ -8,5 +8,8 @@ export const KUBERNETES_EVENTS_SINK: SinkType = {
   kinds: ['kubernetes_event', 'kubernetes_log'],
   schema: kubernetesEventsSchema,
   defaults: () => ({ type: 'kubernetes_events', kinds: ['kubernetes_event'] }),
-  create: (config, ctx) => new KubernetesEventsSink(ctx.name, config as KubernetesEventsConfig, ctx.kinds, ctx.clock),
+  create: async (config, ctx) => {
+    const { KubernetesEventsSink } = await import('./sink.js');
+    return new KubernetesEventsSink(ctx.name, config as KubernetesEventsConfig, ctx.kinds, ctx.clock);
+  },
 };

@@ -9,32 +9,15 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import { CoreV1Api, EventsV1Api, KubeConfig, type RequestContext } from '@kubernetes/client-node';
-import { z } from 'zod';
 import type { KubernetesEventBody, KubernetesLogBody, RecordKind } from '../../model/record.js';
 import { rebaseRecord } from '../../replay/rebase-body.js';
 import type { Clock } from '../../time/clock.js';
+import type { KubernetesEventsConfig } from './config.js';
 import { resultOfError } from '../retryable.js';
 import type { ReplayRecord, Sink, WriteResult } from '../sink.js';
 import { toCoreV1, toEventsV1 } from './convert.js';
 import { BatchProgress } from '../batch-progress.js';
 
-export const kubernetesEventsSchema = z.strictObject({
-  type: z.literal('kubernetes_events'),
-  /** Default: KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
-  kubeconfig: z.string().min(1).optional(),
-  context: z.string().min(1).optional(),
-  /** events.k8s.io/v1 (default) or core/v1 Events. */
-  api: z.enum(['events.k8s.io/v1', 'core/v1']).default('events.k8s.io/v1'),
-  create_namespaces: z.boolean().default(true),
-  /** Client-side rate limit (requests per second and burst), as client-go's QPS/Burst. */
-  qps: z.number().min(0.1).max(10_000).default(50),
-  burst: z.number().int().min(1).max(10_000).default(100),
-  /** Requests in flight at once; the events of one object (a series) stay in order. */
-  concurrency: z.number().int().min(1).max(64).default(8),
-  /** Also write container log lines as CRI log files under this folder (e.g. /var/log/pods). */
-  cri_logs_dir: z.string().min(1).optional(),
-});
-export type KubernetesEventsConfig = z.infer<typeof kubernetesEventsSchema>;
 
 interface ApiError {
   code?: number;

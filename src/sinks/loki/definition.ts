@@ -10,5 +10,5 @@ export const LOKI_SINK: SinkType = {
   kinds: LOKI_KINDS,
   schema: lokiSinkSchema,
   defaults: lokiDefaults,
-  create: (config, ctx) => new LokiSink(config as LokiSinkConfig, { name: ctx.name, kinds: ctx.kinds, clock: ctx.clock, timeoutMs: ctx.timeoutMs }),
+  create: async (config, ctx) => new LokiSink(config as LokiSinkConfig, { name: ctx.name, kinds: ctx.kinds, clock: ctx.clock, timeoutMs: ctx.timeoutMs }),
 };

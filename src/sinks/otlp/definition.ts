@@ -34,9 +34,7 @@ import { ConfigError } from '../../config/errors.js';
 import type { RecordKind } from '../../model/record.js';
 import type { SinkType } from '../registry.js';
 import { otlpSinkSchema, resolveOtlpSettings, type OtlpSinkConfig } from './config.js';
-import { LOG_KINDS } from './logs.js';
-import { METRIC_KINDS } from './metrics.js';
-import { OtlpSink, signalOfKind } from './otlp-sink.js';
+import { LOG_KINDS, METRIC_KINDS, signalOfKind } from './kinds.js';
 
 export const OTLP_KINDS: readonly RecordKind[] = [...LOG_KINDS, ...METRIC_KINDS];
 
@@ -46,13 +44,14 @@ export const OTLP_SINK: SinkType = {
   kinds: OTLP_KINDS,
   schema: otlpSinkSchema,
   defaults: () => ({ type: 'otlp' }),
-  create: (config, ctx) => {
+  create: async (config, ctx) => {
     const block = config as OtlpSinkConfig & { kinds?: RecordKind[] };
     const settings = resolveOtlpSettings(block, ctx.env);
     if (block.kinds) {
       const off = block.kinds.filter((k) => !settings.signals.includes(signalOfKind(k)!));
       if (off.length > 0) throw new ConfigError([{ message: `kinds ${off.join(', ')} need signal(s) that signals [${settings.signals.join(', ')}] leave out` }]);
     }
+    const { OtlpSink } = await import('./otlp-sink.js');
     return new OtlpSink(ctx.name, settings, ctx.kinds, { clock: ctx.clock, timeoutMs: ctx.timeoutMs });
   },
 };

@@ -51,8 +51,6 @@ import {
 } from './semconv.js';
 import { parseSeverity, UNSPECIFIED, type Severity } from './severity.js';
 
-export const LOG_KINDS = ['kubernetes_log', 'cloudwatch_log', 'sentry_error'] as const;
-
 export interface LogScopes {
   readonly kubernetes: InstrumentationScope;
   readonly cloudwatch: InstrumentationScope;

@@ -45,7 +45,6 @@ import {
   METRIC_K8S_POD_MEMORY_WORKING_SET,
 } from './semconv.js';
 
-export const METRIC_KINDS = ['kubernetes_pod_metrics', 'kubernetes_node_metrics', 'cloudwatch_metric', 'grafana_series'] as const;
 
 export interface MetricScopes {
   readonly kubernetes: InstrumentationScope;

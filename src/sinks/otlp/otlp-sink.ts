@@ -19,17 +19,11 @@ import { kindOf, success, type Rejection, type ReplayRecord, type Sink, type Wri
 import type { OtlpSettings, OtlpSignal } from './config.js';
 import { createMetricsExporter, createTransport, type ExporterSettings, type SignalExporter } from './exporters.js';
 import { LogEncoders } from './log-encoders.js';
-import { LOG_KINDS } from './logs.js';
-import { METRIC_KINDS, MetricMapper, MetricsBatch } from './metrics.js';
+import { signalOfKind } from './kinds.js';
+import { MetricMapper, MetricsBatch } from './metrics.js';
 import { ResourceCache } from './resources.js';
 import { OtlpHttpError, type OtlpHttpTransport, type PartialSuccess } from './transport.js';
 
-const LOG_KIND_SET: ReadonlySet<RecordKind> = new Set(LOG_KINDS);
-const METRIC_KIND_SET: ReadonlySet<RecordKind> = new Set(METRIC_KINDS);
-
-export function signalOfKind(kind: RecordKind): OtlpSignal | undefined {
-  return LOG_KIND_SET.has(kind) ? 'logs' : METRIC_KIND_SET.has(kind) ? 'metrics' : undefined;
-}
 
 export interface OtlpSinkDeps {
   readonly clock: Clock;

@@ -10,5 +10,5 @@ export const PROMETHEUS_SINK: SinkType = {
   kinds: PROMETHEUS_KINDS,
   schema: prometheusSinkSchema,
   defaults: prometheusDefaults,
-  create: (config, ctx) => new PrometheusSink(config as PrometheusSinkConfig, { name: ctx.name, kinds: ctx.kinds, clock: ctx.clock, timeoutMs: ctx.timeoutMs }),
+  create: async (config, ctx) => new PrometheusSink(config as PrometheusSinkConfig, { name: ctx.name, kinds: ctx.kinds, clock: ctx.clock, timeoutMs: ctx.timeoutMs }),
 };

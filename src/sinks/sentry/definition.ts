@@ -1,6 +1,6 @@
 // The sentry entry of the sink registry.
 import type { SinkType } from '../registry.js';
-import { SentrySink, sentrySchema, type SentryConfig } from './sink.js';
+import { sentrySchema, type SentryConfig } from './config.js';
 
 export const SENTRY_SINK: SinkType = {
   type: 'sentry',
@@ -8,5 +8,8 @@ export const SENTRY_SINK: SinkType = {
   kinds: ['sentry_error', 'sentry_transaction'],
   schema: sentrySchema,
   defaults: () => ({ type: 'sentry' }),
-  create: (config, ctx) => new SentrySink(ctx.name, config as SentryConfig, ctx.kinds, ctx.clock, ctx.env, ctx.timeoutMs),
+  create: async (config, ctx) => {
+    const { SentrySink } = await import('./sink.js');
+    return new SentrySink(ctx.name, config as SentryConfig, ctx.kinds, ctx.clock, ctx.env, ctx.timeoutMs);
+  },
 };

@@ -3,11 +3,11 @@
 // project's envelope endpoint. Rate limits (429, X-Sentry-Rate-Limits, Retry-After) make the
 // batch wait and retry; oversized or refused events are reported, never dropped silently.
 import { createEventEnvelope, disabledUntil, dsnFromString, getEnvelopeEndpointWithUrlEncodedAuth, serializeEnvelope, updateRateLimits, type DsnComponents, type Event, type RateLimits } from '@sentry/core';
-import { z } from 'zod';
 import { ConfigError } from '../../config/errors.js';
 import type { RecordKind } from '../../model/record.js';
 import { rebaseRecord } from '../../replay/rebase-body.js';
 import type { Clock } from '../../time/clock.js';
+import type { SentryConfig } from './config.js';
 import { RETRYABLE_STATUS, resultOfError } from '../retryable.js';
 import type { ReplayRecord, Sink, WriteResult } from '../sink.js';
 import { BatchProgress } from '../batch-progress.js';
@@ -15,16 +15,6 @@ import { BatchProgress } from '../batch-progress.js';
 /** Relay refuses events larger than this (max_event_size). */
 export const MAX_EVENT_BYTES = 1024 * 1024;
 
-export const sentrySchema = z.strictObject({
-  type: z.literal('sentry'),
-  /** One project for every service (default: SENTRY_DSN); the service is a tag on every event. */
-  dsn: z.string().min(1).optional(),
-  /** Or one project per service: service name -> DSN (falls back to dsn). */
-  dsn_per_service: z.record(z.string(), z.string().min(1)).optional(),
-  /** Envelopes in flight at once. */
-  concurrency: z.number().int().min(1).max(64).default(8),
-});
-export type SentryConfig = z.infer<typeof sentrySchema>;
 
 export class SentrySink implements Sink {
   readonly kinds: ReadonlySet<RecordKind>;

@@ -53,8 +53,8 @@ describe('grafana annotation requests', () => {
 });
 
 describe('grafana_annotations sink', () => {
-  it('takes GRAFANA_URL and GRAFANA_TOKEN for --to grafana-annotations, and defaults to 4 posts at once', () => {
-    const [configured] = loadSinks({ to: 'grafana-annotations', env: { GRAFANA_URL: 'http://g:3000', GRAFANA_TOKEN: 't' }, clock });
+  it('takes GRAFANA_URL and GRAFANA_TOKEN for --to grafana-annotations, and defaults to 4 posts at once', async () => {
+    const [configured] = await loadSinks({ to: 'grafana-annotations', env: { GRAFANA_URL: 'http://g:3000', GRAFANA_TOKEN: 't' }, clock });
     expect([...configured!.sink.kinds]).toEqual(['grafana_annotation']);
     expect(grafanaAnnotationsSinkSchema.parse({ type: 'grafana_annotations', endpoint: 'http://g' }).concurrency).toBe(4);
   });

@@ -23,21 +23,21 @@ afterEach(() => {
 });
 
 describe('loki sink config', () => {
-  it('defaults to protobuf with structured metadata, and takes logcli environment variables for --to loki', () => {
-    const [configured] = loadSinks({ to: 'loki', env: { LOKI_ADDR: 'http://logs:3100', LOKI_ORG_ID: 'acme', LOKI_BEARER_TOKEN: 't0k' }, clock });
+  it('defaults to protobuf with structured metadata, and takes logcli environment variables for --to loki', async () => {
+    const [configured] = await loadSinks({ to: 'loki', env: { LOKI_ADDR: 'http://logs:3100', LOKI_ORG_ID: 'acme', LOKI_BEARER_TOKEN: 't0k' }, clock });
     expect(configured!.sink.name).toBe('loki');
     expect([...configured!.sink.kinds].sort()).toEqual(['cloudwatch_log', 'kubernetes_event', 'kubernetes_log', 'sentry_error']);
     const parsed = lokiSinkSchema.parse({ type: 'loki', endpoint: 'http://logs:3100' });
     expect(parsed).toMatchObject({ encoding: 'protobuf', structured_metadata: true });
-    expect(loadSinks({ to: 'loki', env: {}, clock })).toHaveLength(1);
+    expect(await loadSinks({ to: 'loki', env: {}, clock })).toHaveLength(1);
   });
 
-  it('refuses bad endpoints, label names and unknown keys, each named', () => {
+  it('refuses bad endpoints, label names and unknown keys, each named', async () => {
     const bad = lokiSinkSchema.safeParse({ type: 'loki', endpoint: 'loki:3100', labels: { 'bad-name': 'x' }, encoding: 'avro' });
     expect(bad.success).toBe(false);
     const paths = bad.error!.issues.map((i) => i.path.join('.')).sort();
     expect(paths).toEqual(['encoding', 'endpoint', 'labels.bad-name']);
-    expect(() => loadSinks({ to: 'loki', env: { LOKI_ADDR: 'nope' }, clock })).toThrow(ConfigError);
+    await expect(loadSinks({ to: 'loki', env: { LOKI_ADDR: 'nope' }, clock })).rejects.toThrow(ConfigError);
   });
 
   it('builds the push URL from a base URL or takes the push URL as given', () => {

@@ -88,8 +88,8 @@ describe('otlp sink config', () => {
 });
 
 describe('otlp in the sink registry', () => {
-  it('is found by --to otlp with the environment applied', () => {
-    const [configured] = loadSinks({ to: 'otlp', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:14318' }, clock: fixedClock() });
+  it('is found by --to otlp with the environment applied', async () => {
+    const [configured] = await loadSinks({ to: 'otlp', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:14318' }, clock: fixedClock() });
     const sink = configured!.sink as OtlpSink;
     expect(sink).toBeInstanceOf(OtlpSink);
     expect(sink.name).toBe('otlp');
@@ -100,18 +100,18 @@ describe('otlp in the sink registry', () => {
     expect(sinkType('otlp')!.kinds).not.toContain('kubernetes_event');
   });
 
-  it('takes a sinks file block; signals narrow the kinds; conflicts are reported with the block', () => {
+  it('takes a sinks file block; signals narrow the kinds; conflicts are reported with the block', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'obsynth-otlp-'));
     const file = join(dir, 'sinks.yaml');
     writeFileSync(file, ['sinks:', '  - type: otlp', '    name: collector', '    endpoint: http://127.0.0.1:4318', '    signals: [metrics]', '    batch: { max_records: 500 }', ''].join('\n'));
-    const [configured] = loadSinks({ file, env: {}, clock: fixedClock() });
+    const [configured] = await loadSinks({ file, env: {}, clock: fixedClock() });
     expect([...configured!.sink.kinds].sort()).toEqual(['cloudwatch_metric', 'grafana_series', 'kubernetes_node_metrics', 'kubernetes_pod_metrics']);
     expect(configured!.batch.maxRecords).toBe(500);
     expect((configured!.sink as OtlpSink).signals).toEqual(['metrics']);
 
     writeFileSync(file, ['sinks:', '  - type: otlp', '    signals: [logs]', '    kinds: [cloudwatch_metric]', '    endpoit: http://x', ''].join('\n'));
-    expect(() => loadSinks({ file, env: {}, clock: fixedClock() })).toThrow(/unknown key\(s\) "endpoit"/);
+    await expect(loadSinks({ file, env: {}, clock: fixedClock() })).rejects.toThrow(/unknown key\(s\) "endpoit"/);
     writeFileSync(file, ['sinks:', '  - type: otlp', '    signals: [logs]', '    kinds: [cloudwatch_metric]', ''].join('\n'));
-    expect(() => loadSinks({ file, env: {}, clock: fixedClock() })).toThrow(/kinds cloudwatch_metric need signal\(s\) that signals \[logs\] leave out/);
+    await expect(loadSinks({ file, env: {}, clock: fixedClock() })).rejects.toThrow(/kinds cloudwatch_metric need signal\(s\) that signals \[logs\] leave out/);
   });
 });

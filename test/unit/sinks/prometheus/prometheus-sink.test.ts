@@ -39,7 +39,7 @@ function prometheusLike(minTime: number) {
 
 describe('prometheus sink', () => {
   it('defaults to the local Prometheus write URL (--to prometheus) and sends remote write 1.0 headers', async () => {
-    const [configured] = loadSinks({ to: 'prometheus', env: {}, clock });
+    const [configured] = await loadSinks({ to: 'prometheus', env: {}, clock });
     expect([...configured!.sink.kinds].sort()).toEqual(['cloudwatch_metric', 'grafana_series', 'kubernetes_node_metrics', 'kubernetes_pod_metrics']);
     const { sink: s, calls } = sink(() => ({ status: 204 }), { auth: { bearer_token: 'tok' } });
     expect(await s.write([replay(panel(T0, '1'))])).toEqual({ status: 'success' });
