@@ -30,6 +30,8 @@
 // the rebased envelope time; gauges over a window (pod/node usage) start at time - window.
 // NaN/Inf values go out in protobuf (the default); OTLP/JSON cannot carry them, so with
 // `encoding: json` such records are reported rejected instead of silently zeroed.
+// Log requests are made on `workers` threads (default 2) from the records' JSON lines, and
+// `batches_in_flight` (default 2) batches are in the air at once: OTLP receivers need no order.
 import { ConfigError } from '../../config/errors.js';
 import type { RecordKind } from '../../model/record.js';
 import type { SinkType } from '../registry.js';
