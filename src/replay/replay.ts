@@ -67,6 +67,17 @@ export interface ReplayDeps {
 }
 
 export async function runReplay(source: RecordSource, configured: readonly ConfiguredSink[], options: ReplayOptions, deps: ReplayDeps): Promise<ReplayReport> {
+  try {
+    return await replay(source, configured, options, deps);
+  } catch (err) {
+    // A replay that ends early (a failed healthcheck, a refused checkpoint) still closes its
+    // sinks: some hold connections or worker threads that would keep the process alive.
+    await Promise.all(configured.map((c) => c.sink.close().catch(() => undefined)));
+    throw err;
+  }
+}
+
+async function replay(source: RecordSource, configured: readonly ConfiguredSink[], options: ReplayOptions, deps: ReplayDeps): Promise<ReplayReport> {
   const sinks = configured.map((c) => c.sink);
   const { clock } = deps;
   const started = clock.monotonic();

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/net/free-port.js';
 import { obsynth, obsynthInterrupted, readJsonl, tempDir } from '../support/cli.js';
 
 interface Rec {
@@ -28,6 +29,16 @@ describe('obsynth replay', () => {
     dataset = join(base, 'data');
     const r = obsynth(['generate', '--start', '2026-11-24T14:00:00Z', '--hours', '1', '--sources', 'kubernetes,grafana', '--out', dataset, '--workers', '1']);
     expect(r.code).toBe(0);
+  });
+
+  it('ends at once when a sink fails its healthcheck: nothing sent, exit 1, no thread left running', async () => {
+    // Nothing listens on this port; the otlp sink's worker threads must not keep the process alive.
+    const port = await freePort();
+    const started = Date.now();
+    const r = obsynth(['replay', dataset, '--to', 'otlp', '--checkpoint', join(base, 'c-health.json'), '--no-progress'], { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }, 60_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sink healthcheck failed; nothing was sent:\n {2}otlp: POST http:\/\/127\.0\.0\.1:\d+\/v1\/logs failed: .*ECONNREFUSED/);
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it('delivers every record, rebased so the history ends now, and reports it', () => {

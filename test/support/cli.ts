@@ -18,9 +18,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function obsynth(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+export function obsynth(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 600_000): CliResult {
   assertBuilt();
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 600_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

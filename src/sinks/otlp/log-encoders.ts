@@ -101,6 +101,9 @@ export class LogEncoders {
       worker.on('exit', (code) => {
         if (!this.closed) this.failAll(worker, new LogWorkerFailed(`OTLP log worker exited with code ${code}`));
       });
+      // A worker keeps the process alive only while it has requests (see hold/release): a
+      // replay that ends early (a failed healthcheck) must not hang on idle workers.
+      worker.unref();
       return worker;
     });
   }
@@ -113,7 +116,11 @@ export class LogEncoders {
     return new Promise<LogPartOutcome>((resolve, reject) => {
       const onAbort = () => worker.postMessage({ type: 'abort' });
       signal?.addEventListener('abort', onAbort, { once: true });
-      const done = () => signal?.removeEventListener('abort', onAbort);
+      this.hold(worker);
+      const done = () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.release(worker);
+      };
       this.pending.set(id, {
         worker,
         resolve: (r) => {
@@ -128,6 +135,20 @@ export class LogEncoders {
       const message: LogPartRequest = { type: 'export', id, ...request };
       worker.postMessage(message, [request.text.buffer, request.ends.buffer, request.times.buffer, request.shifts.buffer] as ArrayBuffer[]);
     });
+  }
+
+  private readonly busy = new Map<Worker, number>();
+
+  private hold(worker: Worker): void {
+    const n = this.busy.get(worker) ?? 0;
+    if (n === 0) worker.ref();
+    this.busy.set(worker, n + 1);
+  }
+
+  private release(worker: Worker): void {
+    const n = (this.busy.get(worker) ?? 1) - 1;
+    this.busy.set(worker, n);
+    if (n === 0) worker.unref();
   }
 
   private failAll(worker: Worker, error: Error): void {
