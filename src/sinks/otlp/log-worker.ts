@@ -4,7 +4,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ExportResultCode, type InstrumentationScope } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { FileRecord } from '../../model/record.js';
-import { rebaseRecord } from '../../replay/rebase-body.js';
 import { toolVersion } from '../../version.js';
 import { createLogsExporter, type SignalExporter } from './exporters.js';
 import { errorToWire, type LogPartReply, type LogPartRequest, type LogWorkerSetup } from './log-encoders.js';
@@ -30,7 +29,7 @@ async function exportPart(m: LogPartRequest): Promise<void> {
     let record: FileRecord | undefined;
     try {
       record = JSON.parse(text.toString('utf8', i === 0 ? 0 : m.ends[i - 1], m.ends[i])) as FileRecord;
-      const log = mapper.map(rebaseRecord(record, m.shifts[i]!), m.times[i]!);
+      const log = mapper.mapShifted(record, m.shifts[i]!, m.times[i]!);
       if (log) {
         records.push(log);
         sent.push(i);
