@@ -45,17 +45,32 @@ export function breaches(rule: AlertRule, value: number, service?: string): bool
   return rule.op === '>' ? value > threshold : value < threshold;
 }
 
-/** The instances of every rule found in one step's samples, keyed by rule + identifying labels. */
+const RULES_BY_SERIES = new Map<string, AlertRule[]>();
+for (const rule of ALERT_RULES) RULES_BY_SERIES.set(rule.series, [...(RULES_BY_SERIES.get(rule.series) ?? []), rule]);
+
+/** Instances per step's samples: alert evaluation re-reads each step several times. */
+const instancesOfSamples = new WeakMap<readonly Sample[], Map<string, AlertInstance>>();
+
+/** The instances of every rule found in one step's samples, keyed by rule + identifying labels (in rule order). */
 export function instancesOf(samples: readonly Sample[]): Map<string, AlertInstance> {
-  const out = new Map<string, AlertInstance>();
-  for (const rule of ALERT_RULES) {
-    for (const s of samples) {
-      if (s.labels.__name__ !== rule.series) continue;
+  const known = instancesOfSamples.get(samples);
+  if (known) return known;
+  const perRule = new Map<AlertRule, AlertInstance[]>();
+  for (const s of samples) {
+    const rules = RULES_BY_SERIES.get(s.labels.__name__);
+    if (!rules) continue;
+    for (const rule of rules) {
       const labels: Record<string, string> = {};
       for (const l of rule.by) labels[l] = s.labels[l] ?? '';
       const key = `${rule.name}/${rule.by.map((l) => labels[l]).join('/')}`;
-      out.set(key, { rule, key, labels, value: s.value, cause: s.cause });
+      let list = perRule.get(rule);
+      if (!list) perRule.set(rule, (list = []));
+      list.push({ rule, key, labels, value: s.value, cause: s.cause });
     }
   }
+  // Rule order first, then sample order: the order alerts are emitted in.
+  const out = new Map<string, AlertInstance>();
+  for (const rule of ALERT_RULES) for (const inst of perRule.get(rule) ?? []) out.set(inst.key, inst);
+  instancesOfSamples.set(samples, out);
   return out;
 }
