@@ -2,13 +2,12 @@
 // Prometheus-style sample per line: {metric: {__name__, ...labels}, value: [unix secs, "text"]}),
 // gathered per series in time order, duplicates dropped. Shared by `obsynth alerts test` and
 // scripts/promtool-series.mjs (through dist/).
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
 import { UsageError } from '../config/errors.js';
 import { MANIFEST } from '../sinks/file/dataset-layout.js';
 import { listFiles, parseDataPath } from '../validate/dataset-plan.js';
+import { LineReader } from '../validate/line-reader.js';
 
 export interface SeriesSamples {
   readonly name: string;
@@ -80,31 +79,33 @@ export async function readPanelSeries(dir: string, options: ReadSeriesOptions = 
   let samples = 0;
   for (const rel of files) {
     const path = join(dir, rel);
-    const input = rel.endsWith('.gz') ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    let n = 0;
-    for await (const line of lines) {
-      n++;
-      if (line === '') continue;
-      const where = `${rel}:${n}`;
-      let record: { body?: { metric?: Record<string, string>; value?: [number, string] } };
-      try {
-        record = JSON.parse(line) as typeof record;
-      } catch {
-        throw new UsageError(`${join(dir, where)}: not a JSON line (run obsynth validate on the dataset)`);
+    const reader = new LineReader(path, rel.endsWith('.gz'));
+    try {
+      for (let line = await reader.next(); line !== undefined; line = await reader.next()) {
+        if (line === '') continue;
+        const where = `${rel}:${reader.line}`;
+        let record: { body?: { metric?: Record<string, string>; value?: [number, string] } };
+        try {
+          record = JSON.parse(line) as typeof record;
+        } catch {
+          throw new UsageError(`${join(dir, where)}: not a JSON line (run obsynth validate on the dataset)`);
+        }
+        const metric = record.body?.metric;
+        const value = record.body?.value;
+        if (!metric || typeof metric.__name__ !== 'string' || !Array.isArray(value) || typeof value[0] !== 'number' || typeof value[1] !== 'string' || !FLOAT.test(value[1])) {
+          throw new UsageError(`${join(dir, where)}: not a panel series sample ({metric: {__name__, ...}, value: [unix seconds, "number"]}); run obsynth validate on the dataset`);
+        }
+        samples++;
+        if (options.names && !options.names.has(metric.__name__)) continue;
+        const key = seriesKey(metric);
+        let s = series.get(key);
+        if (!s) series.set(key, (s = { name: metric.__name__, labels: { ...metric }, times: [], values: [] }));
+        s.times.push(value[0]);
+        s.values.push(value[1]);
       }
-      const metric = record.body?.metric;
-      const value = record.body?.value;
-      if (!metric || typeof metric.__name__ !== 'string' || !Array.isArray(value) || typeof value[0] !== 'number' || typeof value[1] !== 'string' || !FLOAT.test(value[1])) {
-        throw new UsageError(`${join(dir, where)}: not a panel series sample ({metric: {__name__, ...}, value: [unix seconds, "number"]}); run obsynth validate on the dataset`);
-      }
-      samples++;
-      if (options.names && !options.names.has(metric.__name__)) continue;
-      const key = seriesKey(metric);
-      let s = series.get(key);
-      if (!s) series.set(key, (s = { name: metric.__name__, labels: { ...metric }, times: [], values: [] }));
-      s.times.push(value[0]);
-      s.values.push(value[1]);
+      if (reader.error) throw new UsageError(`${path}: cannot be read after line ${reader.line}: ${reader.error.message} (run obsynth validate on the dataset)`);
+    } finally {
+      reader.close();
     }
     options.onFile?.(rel, samples);
   }

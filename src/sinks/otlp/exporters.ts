@@ -1,7 +1,8 @@
 // The OTLP/HTTP exporters: the OpenTelemetry JS exporter base and export delegate with the
-// official serializers (JSON; protobuf metrics) or the same bytes written faster (protobuf logs), over a transport that sends each request once (see
-// transport.ts). This is what OTLPLogExporter / OTLPMetricExporter are made of, minus their
-// built-in retrying transport, so every failure reaches the replay's retry loop and checkpoint.
+// official serializers (JSON, protobuf metrics) or the same bytes written faster (protobuf
+// logs, log-serializer.ts), over a transport that sends each request once (see transport.ts).
+// This is what OTLPLogExporter / OTLPMetricExporter are made of, minus their built-in retrying
+// transport, so every failure reaches the replay's retry loop and checkpoint.
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { createOtlpNetworkExportDelegate, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import { createOtlpHttpExporterMetrics } from '@opentelemetry/otlp-exporter-base/node-http';

@@ -180,7 +180,7 @@ export class OtlpSink implements Sink {
       }
     }
     flushLogs();
-    if (sendMetrics && points.points > 0) pending.push(this.exportPart('metrics', this.metrics!.export(points.toResourceMetrics(), signal), metricSeqs));
+    if (sendMetrics && points.points > 0) pending.push(this.metrics!.export(points.toResourceMetrics(), signal).then((exported) => this.outcomeOf('metrics', exported, metricSeqs)));
     else if (sendMetrics) settled.add('metrics');
 
     const outcomes = await Promise.all(pending);
@@ -225,12 +225,12 @@ export class OtlpSink implements Sink {
     }
     if (firstAttempt) for (const [i, reason] of outcome.failed) state.rejected.push({ seq: items[i]!.seq, reason });
     const sent = outcome.sent.map((i) => ({ seq: items[i]!.seq, points: 1 }));
-    return this.exportPart(part, Promise.resolve({ result: outcome.result, partial: outcome.partial }), sent);
+    return this.outcomeOf(part, outcome, sent);
   }
 
-  private async exportPart(part: PartKey, pending: Promise<{ result: ExportResult; partial?: PartialSuccess }>, sent: ReadonlyArray<{ seq: number; points: number }>): Promise<PartOutcome> {
+  /** What one request's answer means for its records. */
+  private outcomeOf(part: PartKey, { result, partial }: { result: ExportResult; partial?: PartialSuccess }, sent: ReadonlyArray<{ seq: number; points: number }>): PartOutcome {
     const signal = part.startsWith('logs') ? 'logs' : 'metrics';
-    const { result, partial } = await pending;
     const classified = classifyExport(result, this.deps.clock.now());
     if (classified.status === 'failure') {
       // Refused for good: every record of this request is rejected, with the receiver's words.

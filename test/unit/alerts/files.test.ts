@@ -112,6 +112,15 @@ describe('panel series', () => {
     expect(seriesKey({ __name__: 'a', z: '1', b: 'q"' })).toBe('a{b="q\\"",z="1"}');
   });
 
+  it('refuses a truncated file with its path and the last line read', async () => {
+    const dir = tempDir('obsynth-series-');
+    mkdirSync(join(dir, 'grafana'));
+    const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ id: `i${i}`, kind: 'grafana_series', timestamp: i * 1000, service: 's', body: { metric: { __name__: 'a', service: 's' }, value: [i, String(i)] } }));
+    const whole = gzipSync(lines.join('\n'));
+    writeFileSync(join(dir, 'grafana', 'panel_series.jsonl.gz'), whole.subarray(0, whole.length - 20));
+    await expect(readPanelSeries(dir)).rejects.toThrow(/panel_series\.jsonl\.gz: cannot be read after line \d+: unexpected end of file/);
+  });
+
   it('refuses a folder without panel series', async () => {
     await expect(readPanelSeries(tempDir('obsynth-series-'))).rejects.toThrow(/no Grafana panel series/);
   });
