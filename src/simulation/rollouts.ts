@@ -73,7 +73,10 @@ export class RolloutPlanner {
     private readonly topology: Topology,
     private readonly seed: number,
     private readonly utcOffsetMinutes: number,
+    /** Incidents by the UTC day of their onset. */
     private readonly incidentsOfDay: (day: number) => readonly Incident[],
+    /** The longest an incident lasts: its rollouts (rollback, fix) start at most this long after its onset. */
+    private readonly incidentSpanMs: number,
   ) {}
 
   /** Rollouts that start during a UTC day, every service, sorted by start. */
@@ -81,7 +84,14 @@ export class RolloutPlanner {
     const cached = this.dayCache.get(day);
     if (cached) return cached;
     const out: Rollout[] = [...this.releasesOfDay(day)];
-    for (const incident of this.incidentsOfDay(day)) out.push(...this.incidentRollouts(incident));
+    // An incident that begins before midnight can be rolled back or fixed after it: its
+    // rollouts belong to the day they start, or the rollouts in force there are misread.
+    const from = day * DAY;
+    for (let d = day - Math.ceil(this.incidentSpanMs / DAY); d <= day; d++) {
+      for (const incident of this.incidentsOfDay(d)) {
+        for (const r of this.incidentRollouts(incident)) if (r.start >= from && r.start < from + DAY) out.push(r);
+      }
+    }
     out.sort((a, b) => a.start - b.start || a.service.localeCompare(b.service));
     remember(this.dayCache, day, out, 1024);
     return out;

@@ -63,10 +63,13 @@ export class World {
       minGapMs: config.generation.incidents.min_gap_mins * MINUTE,
     });
     this.placedIncidents = options.placed.map((p, i) => this.planner.place(p, i));
-    this.rollouts = new RolloutPlanner(this.topology, options.seed, config.generation.traffic.utc_offset_minutes, (day) => [
-      ...this.planner.planDay(day),
-      ...this.placedIncidents.filter((i) => Math.floor(i.onset / DAY) === day),
-    ]);
+    this.rollouts = new RolloutPlanner(
+      this.topology,
+      options.seed,
+      config.generation.traffic.utc_offset_minutes,
+      (day) => [...this.planner.planDay(day), ...this.placedIncidents.filter((i) => Math.floor(i.onset / DAY) === day)],
+      this.planner.lookBackMs,
+    );
     this.infraPods = infraPods(this.topology, options.seed);
     this.podHealth = new PodHealth(this.topology, this.rollouts, this.infraPods);
     this.jobs = new JobSchedule(config.generation.traffic.jobs, config.generation.traffic.utc_offset_minutes);

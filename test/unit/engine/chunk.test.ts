@@ -25,6 +25,28 @@ describe('generateChunk', () => {
     expect(digests(again)).toEqual(digests(first));
   });
 
+  it('gives a window the same records whatever windows were made before it, across midnight', () => {
+    // Rollouts of incidents that begin before midnight (a rollback, a leak's fix) start after it.
+    const midnight = Date.UTC(2026, 10, 25);
+    const options = {
+      start: midnight - HOUR,
+      end: midnight + 90 * MINUTE,
+      incidentsPerDay: 50,
+      placed: [
+        { type: 'memory_leak' as const, at: midnight - 20 * MINUTE, target: 'order-service' },
+        { type: 'bad_deployment' as const, at: midnight - 10 * MINUTE, target: 'payment-service' },
+      ],
+    };
+    const windows = Array.from({ length: 15 }, (_, i) => ({ start: options.start + i * 10 * MINUTE, end: options.start + (i + 1) * 10 * MINUTE }));
+    const inOrder = makeWorld(options);
+    const expected = windows.map((w) => digests(generateChunk(inOrder, allGenerators(), w)));
+    // A worker can be handed a window after midnight first: here one between the rollback and the fix.
+    const other = makeWorld(options);
+    const order = [9, ...windows.keys()].filter((i, n) => n === 0 || i !== 9);
+    const got = new Map(order.map((i) => [i, digests(generateChunk(other, allGenerators(), windows[i]!))]));
+    windows.forEach((w, i) => expect(got.get(i), `window at ${new Date(w.start).toISOString()}`).toEqual(expected[i]));
+  });
+
   it('writes every kind in arrival order: timestamps ascend except declared late arrivals and clock skew', () => {
     const { records, labels } = runWindow(makeWorld({ incidentsPerDay: 50 }), T0, T0 + 10 * MINUTE);
     expect(records.size).toBeGreaterThanOrEqual(8);
