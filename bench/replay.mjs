@@ -7,6 +7,7 @@
 //
 // Options: --hours N (2)  --volume X (10)  --batch N (1000)  --encoding protobuf|json (protobuf)
 //          --compression none|gzip (none)  --exporter file|debug (file)  --runs N (1)
+//          --in-flight N, --workers N (the otlp sink's batches_in_flight and workers; its defaults when absent)
 // Prints figures; asserts nothing about speed.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdtempSync, createReadStream } from 'node:fs';
@@ -26,7 +27,7 @@ if (args[0] === '--child') await child(args.slice(1));
 else await main();
 
 /** One measured replay in a fresh process, so peak RSS and CPU belong to it alone. */
-async function child([dir, endpoint, batch, encoding, compression]) {
+async function child([dir, endpoint, batch, encoding, compression, inFlight, workers]) {
   const { DatasetSource } = await import('../dist/replay/dataset-source.js');
   const { runReplay } = await import('../dist/replay/replay.js');
   const { sinkType } = await import('../dist/sinks/registry.js');
@@ -50,7 +51,7 @@ async function child([dir, endpoint, batch, encoding, compression]) {
   const sink =
     endpoint === 'null' || endpoint === 'rebase-only'
       ? nullSink(endpoint === 'rebase-only')
-      : await sinkType('otlp').create({ type: 'otlp', endpoint, encoding, compression, signals: ['logs'] }, { name: 'otlp', kinds, clock: systemClock, timeoutMs: 30_000, env: {} });
+      : await sinkType('otlp').create({ type: 'otlp', endpoint, encoding, compression, signals: ['logs'], ...(inFlight ? { batches_in_flight: Number(inFlight) } : {}), ...(workers ? { workers: Number(workers) } : {}) }, { name: 'otlp', kinds, clock: systemClock, timeoutMs: 30_000, env: {} });
   const configured = { sink, batch: { maxRecords: Number(batch), timeoutMs: 1000, maxQueuedRecords: Number(batch) * 5 }, retry: DEFAULT_RETRY };
   const cpuBefore = process.cpuUsage();
   const report = await runReplay(new DatasetSource(dir), [configured], { speed: 'max', rebase: 'end', dryRun: false, restart: true }, { clock: systemClock });
@@ -78,6 +79,8 @@ async function main() {
   const compression = opt('compression', 'none');
   const exporter = opt('exporter', 'file');
   const runs = Number(opt('runs', '1'));
+  const inFlight = opt('in-flight', '');
+  const workers = opt('workers', '');
 
   const binary = spawnSync('bash', [join(root, 'test/backends/otelcol.sh'), 'path'], { encoding: 'utf8' }).stdout.trim();
   if (!existsSync(binary)) {
@@ -118,7 +121,7 @@ async function main() {
     const collector = await startCollector(binary, exporter);
     try {
       const cpu0 = processCpuSeconds(collector.pid);
-      const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--child', dir, collector.url, batch, encoding, compression], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--child', dir, collector.url, batch, encoding, compression, inFlight, workers], { encoding: 'utf8', maxBuffer: 1 << 24 });
       if (r.status !== 0) {
         console.error(r.stderr);
         process.exit(1);
