@@ -93,15 +93,35 @@ function shiftSpaced(line: string, shiftMs: number): string {
   return `${moved.slice(0, 10)} ${moved.slice(11)}${line.slice(19)}`;
 }
 
+/**
+ * klog's "MMDD HH:MM:SS" moved by the shift, remembered like shiftSecond (klog headers carry
+ * no year: the record's year is the one they are read in).
+ */
+const shiftedKlog = { shiftMs: 0, year: 0, map: new Map<string, string>() };
+function shiftKlogSecond(k: RegExpExecArray, shiftMs: number, year: number): string {
+  if (shiftedKlog.shiftMs !== shiftMs || shiftedKlog.year !== year || shiftedKlog.map.size >= 8192) {
+    shiftedKlog.shiftMs = shiftMs;
+    shiftedKlog.year = year;
+    shiftedKlog.map.clear();
+  }
+  const wall = k.input.slice(1, 14);
+  let out = shiftedKlog.map.get(wall);
+  if (out === undefined) {
+    const t = new Date(Date.UTC(year, +k[2]! - 1, +k[3]!, +k[4]!, +k[5]!, +k[6]!) + shiftMs);
+    out = `${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
+    shiftedKlog.map.set(wall, out);
+  }
+  return out;
+}
+
 /** A log line with the timestamps it prints moved (the formats obsynth writes). */
 export function shiftLogLine(line: string, shiftMs: number, year: number): string {
   if (shiftMs === 0) return line;
   let out = line;
   const k = KLOG.exec(out);
-  if (k) {
-    const t = new Date(Date.UTC(year, +k[2]! - 1, +k[3]!, +k[4]!, +k[5]!, +k[6]!) + shiftMs);
-    out = `${k[1]}${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}${k[7] ?? ''}${out.slice(k[0].length)}`;
-  } else if (SPACED.test(out)) out = shiftSpaced(out, shiftMs);
+  // The header's letter and everything after its seconds (fraction included) stay as written.
+  if (k) out = `${k[1]}${shiftKlogSecond(k, shiftMs, year)}${out.slice(14)}`;
+  else if (SPACED.test(out)) out = shiftSpaced(out, shiftMs);
   out = shiftIsoStamps(out, shiftMs);
   const p = PINO_TIME.exec(out);
   if (p) out = out.replace(p[0], `"time":${Number(p[1]) + shiftMs}`);

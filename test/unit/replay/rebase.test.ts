@@ -99,3 +99,32 @@ describe('shiftIsoStamps', () => {
     expect(moved).toBeGreaterThan(50);
   });
 });
+
+describe('shiftLogLine on klog headers', () => {
+  // The header moved with a Date every time (what the per-second cache stands in for).
+  const byDate = (line: string, shift: number, year: number) => {
+    const k = /^([IWEF])(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(line)!;
+    const t = new Date(Date.UTC(year, +k[2]! - 1, +k[3]!, +k[4]!, +k[5]!, +k[6]!) + shift);
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `${k[1]}${p(t.getUTCMonth() + 1)}${p(t.getUTCDate())} ${p(t.getUTCHours())}:${p(t.getUTCMinutes())}:${p(t.getUTCSeconds())}${line.slice(14)}`;
+  };
+
+  it('moves every header as a Date would, whatever shift and year came before', () => {
+    let seed = 11;
+    const next = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+    const p = (n: number) => String(n).padStart(2, '0');
+    const shifts = [SHIFT, 3_600_000, -86_400_000, 31 * 86_400_000];
+    let checked = 0;
+    for (let i = 0; i < 4000; i++) {
+      // Runs of lines share a shift and year, as a replay's do; the year also changes alone
+      // (2028 is a leap year: late January moved by 31 days lands on other dates).
+      const shift = shifts[Math.floor(i / 500) % shifts.length]!;
+      const year = Math.floor(i / 250) % 2 === 0 ? 2026 : 2028;
+      // Few distinct seconds, so most lines are answered from the cache.
+      const line = `${'IWEF'[next(4)]}${p(1 + 10 * next(2))}${p(28 + next(4))} 23:59:${p(55 + next(5))}${next(2) ? `.${String(next(1e6)).padStart(6, '0')}` : ''}       1 server.go:${next(900)}] "msg"`;
+      expect(shiftLogLine(line, shift, year), line).toBe(byDate(line, shift, year));
+      checked++;
+    }
+    expect(checked).toBe(4000);
+  });
+});
