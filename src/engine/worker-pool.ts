@@ -6,6 +6,7 @@ import { World, type RunOptions, type WorldConfig } from '../simulation/world.js
 import { ChunkBuffers, generateChunk } from './chunk.js';
 import type { OutputFormat } from './compress.js';
 import { encodeChunk, type EncodedChunk } from './encoded-chunk.js';
+import { delayOptimisation } from './jit.js';
 import { chunkAt } from './plan.js';
 
 export interface WorkerSetup {
@@ -20,6 +21,7 @@ type Reply = { ok: true; chunk: EncodedChunk } | { ok: false; index: number; err
 
 /** Generates chunks [0, count) and calls `consume` for each in order; `workers` 0 runs inline. */
 export async function runChunks(setup: WorkerSetup, count: number, workers: number, consume: (chunk: EncodedChunk) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
+  delayOptimisation();
   if (workers <= 0) {
     const world = new World(setup.config, setup.options);
     const generators = allGenerators();
