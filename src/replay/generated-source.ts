@@ -10,7 +10,7 @@ import { RECORD_KINDS, type RecordKind } from '../model/record.js';
 import { World, type RunOptions, type WorldConfig } from '../simulation/world.js';
 import { MINUTE } from '../time/calendar.js';
 import type { Clock } from '../time/clock.js';
-import { kindOfLine, LineRecord, linesOf, timestampOfLine, type RecordSource, type SourceDocuments, type StreamedRecord } from './record-stream.js';
+import { LineRecord, linesOf, timestampOfLine, type RecordSource, type SourceDocuments, type StreamedRecord } from './record-stream.js';
 import { alarmDefinitions } from '../generators/cloudwatch/alarm-definitions.js';
 
 function identityOf(config: WorldConfig, run: RunOptions, live: boolean): string {
@@ -18,25 +18,37 @@ function identityOf(config: WorldConfig, run: RunOptions, live: boolean): string
   return `${live ? 'live' : 'generated'}:${h}`;
 }
 
-/** Lines of one chunk, merged across kinds by timestamp (each kind keeps its own order). */
-function* mergeChunk(kinds: ReadonlyArray<{ kind: RecordKind; text: Buffer }>): Generator<Buffer> {
+/** A chunk's line with what the merge already read from it. */
+interface ChunkLine {
+  readonly line: Buffer;
+  readonly kind: RecordKind;
+  readonly time: number;
+}
+
+/**
+ * Lines of one chunk, merged across kinds by timestamp (each kind keeps its own order). Each
+ * line's time is read once, when it becomes the head of its kind; its kind is its list's.
+ */
+function* mergeChunk(kinds: ReadonlyArray<{ kind: RecordKind; text: Buffer }>): Generator<ChunkLine> {
   const order = (k: RecordKind) => RECORD_KINDS.indexOf(k);
-  const lists = [...kinds].sort((a, b) => order(a.kind) - order(b.kind)).map((k) => linesOf(k.text));
+  const sorted = [...kinds].sort((a, b) => order(a.kind) - order(b.kind));
+  const lists = sorted.map((k) => linesOf(k.text));
   const pos = lists.map(() => 0);
+  const heads = lists.map((l) => (l.length > 0 ? timestampOfLine(l[0]!) : Infinity));
   for (;;) {
     let best = -1;
     let bestTime = Infinity;
     for (let i = 0; i < lists.length; i++) {
-      const line = lists[i]![pos[i]!];
-      if (line === undefined) continue;
-      const t = timestampOfLine(line);
-      if (t < bestTime) {
-        bestTime = t;
+      if (pos[i]! < lists[i]!.length && heads[i]! < bestTime) {
+        bestTime = heads[i]!;
         best = i;
       }
     }
     if (best < 0) return;
-    yield lists[best]![pos[best]!++]!;
+    const line = lists[best]![pos[best]!++]!;
+    const next = lists[best]![pos[best]!];
+    heads[best] = next === undefined ? Infinity : timestampOfLine(next);
+    yield { line, kind: sorted[best]!.kind, time: bestTime };
   }
 }
 
@@ -120,11 +132,10 @@ export class GeneratedSource implements RecordSource {
         const release = taken;
         taken = undefined;
         release?.();
-        for (const line of mergeChunk(kinds)) {
+        for (const { line, kind, time } of mergeChunk(kinds)) {
           seq++;
           if (seq <= after) continue;
-          const kind = kindOfLine(line);
-          if (kind && wanted.has(kind)) yield new LineRecord(seq, line, kind, timestampOfLine(line));
+          if (wanted.has(kind)) yield new LineRecord(seq, line, kind, time);
         }
       }
     } finally {
@@ -179,11 +190,10 @@ export class LiveSource implements RecordSource {
       if (signal?.aborted) return;
       const out = generateChunk(this.world, generators, window, buffers);
       // A copy: the builders behind the chunk are reused for the next one while these lines wait.
-      for (const line of mergeChunk(out.kinds.map((k) => ({ kind: k.kind, text: Buffer.from(k.records) })))) {
+      for (const { line, kind, time } of mergeChunk(out.kinds.map((k) => ({ kind: k.kind, text: Buffer.from(k.records) })))) {
         seq++;
         if (seq <= after) continue;
-        const kind = kindOfLine(line);
-        if (kind && wanted.has(kind)) yield new LineRecord(seq, line, kind, timestampOfLine(line));
+        if (wanted.has(kind)) yield new LineRecord(seq, line, kind, time);
       }
     }
   }
