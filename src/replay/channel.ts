@@ -61,8 +61,11 @@ export class SinkChannel {
     this.stats = { delivered: 0, rejected: 0, rejectedByReason: {}, retries: 0, batches: 0, settledSeq, lastTime: 0 };
   }
 
-  /** Queues a record; resolves once there is room (back-pressure). Throws if the lane stopped. */
-  async offer(r: ReplayRecord): Promise<void> {
+  /**
+   * Queues a record. Returns nothing when there is room for more, else a promise that resolves
+   * once there is (back-pressure): the caller awaits only then. Throws if the lane stopped.
+   */
+  offer(r: ReplayRecord): Promise<void> | undefined {
     if (this.stopped) throw this.stopped;
     if (this.open.length === 0) {
       this.openSince = this.clock.monotonic();
@@ -71,6 +74,10 @@ export class SinkChannel {
     this.open.push(r);
     this.queued++;
     if (this.open.length >= this.batch.maxRecords) this.seal();
+    return this.queued >= this.batch.maxQueuedRecords ? this.room() : undefined;
+  }
+
+  private async room(): Promise<void> {
     while (this.queued >= this.batch.maxQueuedRecords && !this.stopped) await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     if (this.stopped) throw this.stopped;
   }

@@ -7,7 +7,8 @@ import { createGunzip } from 'node:zlib';
 import { UsageError } from '../config/errors.js';
 import { RECORD_KINDS, type CloudWatchAlarmDefinition, type RecordKind } from '../model/record.js';
 import { ALARM_DEFINITIONS, MANIFEST } from '../sinks/file/dataset-layout.js';
-import { kindOfLine, LineRecord, timestampOfLine, type RecordSource, type SourceDocuments, type StreamedRecord } from './record-stream.js';
+import { EnvelopeHead } from './envelope-head.js';
+import { LineRecord, RUN_LENGTH, type RecordSource, type SourceDocuments, type StreamedRecord } from './record-stream.js';
 
 interface ManifestFile {
   path: string;
@@ -55,8 +56,9 @@ export class DatasetSource implements RecordSource {
    * container logs), so seq numbers the wanted records: the checkpoint keeps the kinds it was
    * made with, and a resume with other kinds is refused.
    */
-  async *records(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<StreamedRecord> {
+  async *runs(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<readonly StreamedRecord[]> {
     let seq = 0;
+    let run: StreamedRecord[] = [];
     for (const all of this.groups()) {
       const group = all.filter((f) => wanted.has(f.kind));
       if (group.length === 0) continue;
@@ -82,14 +84,23 @@ export class DatasetSource implements RecordSource {
             }
           }
           if (best < 0) break;
-          const line = heads[best]!.line!;
+          const head = heads[best]!;
           seq++;
           if (seq > after) {
-            const kind = kindOfLine(line);
-            if (kind && wanted.has(kind)) yield new LineRecord(seq, line, kind, bestTime);
+            const kind = head.kind;
+            if (kind && wanted.has(kind)) run.push(new LineRecord(seq, head.line!, kind, bestTime));
           }
           const more = heads[best]!.next();
+          // A run ends where reading must wait, so the engine never waits on records it holds.
+          if (run.length >= RUN_LENGTH || (more && run.length > 0)) {
+            yield run;
+            run = [];
+          }
           if (more) await more;
+        }
+        if (run.length > 0) {
+          yield run;
+          run = [];
         }
       } finally {
         for (const h of heads) h.close();
@@ -106,6 +117,8 @@ export class DatasetSource implements RecordSource {
 class LineCursor {
   line: Buffer | undefined;
   time = Infinity;
+  kind: RecordKind | undefined;
+  private readonly head = new EnvelopeHead();
   private chunk: Buffer = Buffer.alloc(0);
   private pos = 0;
   private ended = false;
@@ -165,7 +178,14 @@ class LineCursor {
 
   private set(line: Buffer | undefined): void {
     this.line = line;
-    this.time = line === undefined ? Infinity : timestampOfLine(line);
+    if (line === undefined) {
+      this.time = Infinity;
+      this.kind = undefined;
+      return;
+    }
+    this.head.read(line);
+    this.time = this.head.time;
+    this.kind = this.head.kind;
   }
 
   close(): void {

@@ -10,7 +10,8 @@ import { RECORD_KINDS, type RecordKind } from '../model/record.js';
 import { World, type RunOptions, type WorldConfig } from '../simulation/world.js';
 import { MINUTE } from '../time/calendar.js';
 import type { Clock } from '../time/clock.js';
-import { LineRecord, linesOf, timestampOfLine, type RecordSource, type SourceDocuments, type StreamedRecord } from './record-stream.js';
+import { EnvelopeHead } from './envelope-head.js';
+import { LineRecord, linesOf, RUN_LENGTH, type RecordSource, type SourceDocuments, type StreamedRecord } from './record-stream.js';
 import { alarmDefinitions } from '../generators/cloudwatch/alarm-definitions.js';
 
 function identityOf(config: WorldConfig, run: RunOptions, live: boolean): string {
@@ -34,7 +35,12 @@ function* mergeChunk(kinds: ReadonlyArray<{ kind: RecordKind; text: Buffer }>): 
   const sorted = [...kinds].sort((a, b) => order(a.kind) - order(b.kind));
   const lists = sorted.map((k) => linesOf(k.text));
   const pos = lists.map(() => 0);
-  const heads = lists.map((l) => (l.length > 0 ? timestampOfLine(l[0]!) : Infinity));
+  const reader = new EnvelopeHead();
+  const timeOf = (line: Buffer) => {
+    reader.read(line);
+    return reader.time;
+  };
+  const heads = lists.map((l) => (l.length > 0 ? timeOf(l[0]!) : Infinity));
   for (;;) {
     let best = -1;
     let bestTime = Infinity;
@@ -47,9 +53,24 @@ function* mergeChunk(kinds: ReadonlyArray<{ kind: RecordKind; text: Buffer }>): 
     if (best < 0) return;
     const line = lists[best]![pos[best]!++]!;
     const next = lists[best]![pos[best]!];
-    heads[best] = next === undefined ? Infinity : timestampOfLine(next);
+    heads[best] = next === undefined ? Infinity : timeOf(next);
     yield { line, kind: sorted[best]!.kind, time: bestTime };
   }
+}
+
+/** A chunk's records of the wanted kinds past `after`, in runs; `counter` numbers every line. */
+function* runsOfChunk(kinds: ReadonlyArray<{ kind: RecordKind; text: Buffer }>, counter: { seq: number }, after: number, wanted: ReadonlySet<RecordKind>): Generator<StreamedRecord[]> {
+  let run: StreamedRecord[] = [];
+  for (const { line, kind, time } of mergeChunk(kinds)) {
+    const seq = ++counter.seq;
+    if (seq <= after || !wanted.has(kind)) continue;
+    run.push(new LineRecord(seq, line, kind, time));
+    if (run.length >= RUN_LENGTH) {
+      yield run;
+      run = [];
+    }
+  }
+  if (run.length > 0) yield run;
 }
 
 export class GeneratedSource implements RecordSource {
@@ -71,7 +92,7 @@ export class GeneratedSource implements RecordSource {
     return { alarmDefinitions: world.has('cloudwatch') ? alarmDefinitions(world) : [] };
   }
 
-  async *records(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<StreamedRecord> {
+  async *runs(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<readonly StreamedRecord[]> {
     const chunkMs = chunkLengthMs(this.run.volumeMultiplier);
     const total = countChunks(this.run, chunkMs);
     // runChunks pushes chunks; this mailbox turns them into a pull, one chunk at a time.
@@ -118,7 +139,7 @@ export class GeneratedSource implements RecordSource {
       }
       return new Promise((resolve) => (waiting = resolve));
     };
-    let seq = 0;
+    const counter = { seq: 0 };
     let drained = false;
     try {
       for (;;) {
@@ -132,11 +153,7 @@ export class GeneratedSource implements RecordSource {
         const release = taken;
         taken = undefined;
         release?.();
-        for (const { line, kind, time } of mergeChunk(kinds)) {
-          seq++;
-          if (seq <= after) continue;
-          if (wanted.has(kind)) yield new LineRecord(seq, line, kind, time);
-        }
+        yield* runsOfChunk(kinds, counter, after, wanted);
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -177,10 +194,10 @@ export class LiveSource implements RecordSource {
     return { alarmDefinitions: this.world.has('cloudwatch') ? alarmDefinitions(this.world) : [] };
   }
 
-  async *records(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<StreamedRecord> {
+  async *runs(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<readonly StreamedRecord[]> {
     const generators = allGenerators();
     const buffers = new ChunkBuffers();
-    let seq = 0;
+    const counter = { seq: 0 };
     for (let i = 0; ; i++) {
       if (signal?.aborted) return;
       const window = chunkAt(this.range, MINUTE, i);
@@ -190,11 +207,12 @@ export class LiveSource implements RecordSource {
       if (signal?.aborted) return;
       const out = generateChunk(this.world, generators, window, buffers);
       // A copy: the builders behind the chunk are reused for the next one while these lines wait.
-      for (const { line, kind, time } of mergeChunk(out.kinds.map((k) => ({ kind: k.kind, text: Buffer.from(k.records) })))) {
-        seq++;
-        if (seq <= after) continue;
-        if (wanted.has(kind)) yield new LineRecord(seq, line, kind, time);
-      }
+      yield* runsOfChunk(
+        out.kinds.map((k) => ({ kind: k.kind, text: Buffer.from(k.records) })),
+        counter,
+        after,
+        wanted,
+      );
     }
   }
 }

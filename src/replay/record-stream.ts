@@ -49,8 +49,20 @@ export interface RecordSource {
   readonly live: boolean;
   /** Definitions the records refer to (alarms), for sinks that must create them first. */
   documents(): SourceDocuments;
-  /** Records of the wanted kinds (others are counted but not parsed), from seq > `after`. */
-  records(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<StreamedRecord>;
+  /**
+   * Records of the wanted kinds (others are counted but not parsed), from seq > `after`, in
+   * runs: consecutive records in stream order, at most RUN_LENGTH, handed over together so that
+   * the engine pays for an await per run rather than per record.
+   */
+  runs(wanted: ReadonlySet<RecordKind>, after: number, signal?: AbortSignal): AsyncIterable<readonly StreamedRecord[]>;
+}
+
+/** Records per run: small enough that a run held in memory is nothing next to a sink's queue. */
+export const RUN_LENGTH = 256;
+
+/** A source's records one at a time (for readers that want them so, such as tests). */
+export async function* recordsOf(source: RecordSource, wanted: ReadonlySet<RecordKind>, after = 0, signal?: AbortSignal): AsyncIterable<StreamedRecord> {
+  for await (const run of source.runs(wanted, after, signal)) yield* run;
 }
 
 export interface SourceDocuments {

@@ -189,43 +189,47 @@ async function replay(source: RecordSource, configured: readonly ConfiguredSink[
 
   let lastProgress = 0;
   try {
-    for await (const streamed of source.records(wanted, after, deps.stop)) {
-      const { seq, kind } = streamed;
-      read = seq;
-      if (deps.stop?.aborted) {
-        interrupted = true;
-        break;
-      }
-      const time = streamed.timestamp + shiftMs;
-      if (wallStart === undefined) {
-        wallStart = clock.now();
-        simStart = time;
-      }
-      const due = dueOf(time);
-      if (options.speed !== 'max' && due > clock.now()) {
-        try {
-          await clock.sleep(due - clock.now(), deps.stop);
-        } catch {
+    reading: for await (const run of source.runs(wanted, after, deps.stop)) {
+      for (const streamed of run) {
+        const { seq, kind } = streamed;
+        read = seq;
+        if (deps.stop?.aborted) {
           interrupted = true;
-          break;
+          break reading;
         }
-      }
-      const item = new QueuedRecord(streamed, time, shiftMs);
-      let took = false;
-      for (const c of channels) {
-        if (!c.sink.kinds.has(kind) || seq <= c.stats.settledSeq) continue;
-        took = true;
-        if (options.dryRun) {
-          dryCounts.set(c.sink.name, (dryCounts.get(c.sink.name) ?? 0) + 1);
-          continue;
+        const time = streamed.timestamp + shiftMs;
+        if (wallStart === undefined) {
+          wallStart = clock.now();
+          simStart = time;
         }
-        lastDue.set(c, due);
-        await c.offer(item);
-      }
-      if (took) routed++;
-      if (deps.onProgress && clock.monotonic() - lastProgress > 250) {
-        lastProgress = clock.monotonic();
-        deps.onProgress(report(false));
+        const due = dueOf(time);
+        if (options.speed !== 'max' && due > clock.now()) {
+          try {
+            await clock.sleep(due - clock.now(), deps.stop);
+          } catch {
+            interrupted = true;
+            break reading;
+          }
+        }
+        const item = new QueuedRecord(streamed, time, shiftMs);
+        let took = false;
+        for (const c of channels) {
+          if (!c.sink.kinds.has(kind) || seq <= c.stats.settledSeq) continue;
+          took = true;
+          if (options.dryRun) {
+            dryCounts.set(c.sink.name, (dryCounts.get(c.sink.name) ?? 0) + 1);
+            continue;
+          }
+          lastDue.set(c, due);
+          // offer() hands back a promise only when the lane is full (back-pressure).
+          const full = c.offer(item);
+          if (full) await full;
+        }
+        if (took) routed++;
+        if (deps.onProgress && clock.monotonic() - lastProgress > 250) {
+          lastProgress = clock.monotonic();
+          deps.onProgress(report(false));
+        }
       }
     }
     if (deps.stop?.aborted) interrupted = true;

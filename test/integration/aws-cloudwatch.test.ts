@@ -11,6 +11,7 @@ import { systemClock } from '../../src/time/clock.js';
 import { startMoto, type MotoServer } from '../support/backends.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { generatedSource, replayInto } from '../support/replay-harness.js';
+import { recordsOf } from '../../src/replay/record-stream.js';
 
 const START = Date.UTC(2026, 10, 24, 17, 0, 0);
 const PLACED = [{ type: 'db_pool_exhaustion' as const, at: START + 2 * 60_000, target: 'order-service' }];
@@ -125,6 +126,6 @@ describe('CloudWatch sinks against moto', () => {
 
 async function collect(source: ReturnType<typeof generatedSource>) {
   const out = [];
-  for await (const r of source.records(new Set(['cloudwatch_log', 'cloudwatch_metric', 'cloudwatch_alarm']), 0)) out.push(r.record);
+  for await (const r of recordsOf(source, new Set(['cloudwatch_log', 'cloudwatch_metric', 'cloudwatch_alarm']), 0)) out.push(r.record);
   return out;
 }

@@ -11,6 +11,7 @@ import { KubernetesEventsSink } from '../../src/sinks/kubernetes-events/sink.js'
 import { systemClock } from '../../src/time/clock.js';
 import { startKubernetes, type KubernetesServer } from '../support/backends.js';
 import { generatedSource, replayInto, replayStoppedAndResumed } from '../support/replay-harness.js';
+import { recordsOf } from '../../src/replay/record-stream.js';
 
 const START = Date.UTC(2026, 10, 24, 14, 0, 0);
 const PLACED = [
@@ -20,7 +21,7 @@ const PLACED = [
 
 async function expectedEvents(minutes: number): Promise<FileRecord[]> {
   const out: FileRecord[] = [];
-  for await (const r of generatedSource({ start: START, minutes, sources: ['kubernetes'], placed: PLACED }).records(new Set(['kubernetes_event']), 0)) out.push(r.record);
+  for await (const r of recordsOf(generatedSource({ start: START, minutes, sources: ['kubernetes'], placed: PLACED }), new Set(['kubernetes_event']), 0)) out.push(r.record);
   return out;
 }
 
@@ -89,7 +90,7 @@ describe('kubernetes_events sink against a real API server', () => {
     expect(first.interrupted).toBe(true);
     expect(second.complete).toBe(true);
     const sentRecords: FileRecord[] = [];
-    for await (const r of generatedSource({ start: later, minutes: 20, sources: ['kubernetes'], placed: [{ type: 'bad_deployment', at: later + 60_000, target: 'payment-service' }] }).records(new Set(['kubernetes_event']), 0)) sentRecords.push(r.record);
+    for await (const r of recordsOf(generatedSource({ start: later, minutes: 20, sources: ['kubernetes'], placed: [{ type: 'bad_deployment', at: later + 60_000, target: 'payment-service' }] }), new Set(['kubernetes_event']), 0)) sentRecords.push(r.record);
     const sent = lastByName(sentRecords);
     const stored = await listAll();
     for (const [key, body] of sent) {

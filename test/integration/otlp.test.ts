@@ -24,6 +24,7 @@ import { systemClock } from '../../src/time/clock.js';
 import { readCollectorFile, startOtelCollector, waitForCollectorFile, type OtelCollector } from '../support/backends.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { defaultConfig } from '../support/world.js';
+import { recordsOf } from '../../src/replay/record-stream.js';
 
 // ---- the history: 6 simulated minutes of every source ----------------------------------------
 
@@ -47,7 +48,7 @@ function source(): GeneratedSource {
 /** Every record of the kinds the otlp sink takes, in stream order. */
 async function expectedRecords(): Promise<FileRecord[]> {
   const out: FileRecord[] = [];
-  for await (const { record } of source().records(new Set(OTLP_KINDS), 0)) out.push(record);
+  for await (const { record } of recordsOf(source(), new Set(OTLP_KINDS), 0)) out.push(record);
   return out;
 }
 

@@ -10,13 +10,14 @@ import { SentrySink } from '../../src/sinks/sentry/sink.js';
 import { systemClock } from '../../src/time/clock.js';
 import { startSpotlight, type SpotlightServer } from '../support/backends.js';
 import { generatedSource, replayInto, replayStoppedAndResumed } from '../support/replay-harness.js';
+import { recordsOf } from '../../src/replay/record-stream.js';
 
 const START = Date.UTC(2026, 10, 24, 17, 0, 0);
 const PLACED = [{ type: 'db_pool_exhaustion' as const, at: START + 60_000, target: 'order-service' }];
 
 async function expected(minutes: number): Promise<FileRecord[]> {
   const out: FileRecord[] = [];
-  for await (const r of generatedSource({ start: START, minutes, sources: ['sentry'], placed: PLACED }).records(new Set(['sentry_error', 'sentry_transaction']), 0)) out.push(r.record);
+  for await (const r of recordsOf(generatedSource({ start: START, minutes, sources: ['sentry'], placed: PLACED }), new Set(['sentry_error', 'sentry_transaction']), 0)) out.push(r.record);
   return out;
 }
 

@@ -32,13 +32,20 @@ function source(n: number, identity = 'test:one'): RecordSource {
     range: { start: T0, end: T0 + n * MINUTE },
     live: false,
     documents: () => ({ alarmDefinitions: [] }),
-    async *records(wanted, after, signal): AsyncIterable<StreamedRecord> {
+    // Runs of two, so that the engine meets records handed over together.
+    async *runs(wanted, after, signal): AsyncIterable<readonly StreamedRecord[]> {
+      let run: StreamedRecord[] = [];
       for (let i = 0; i < records.length; i++) {
         if (signal?.aborted) return;
         const seq = i + 1;
         if (seq <= after) continue;
-        if (wanted.has(records[i]!.kind)) yield { seq, kind: records[i]!.kind, timestamp: records[i]!.timestamp, record: records[i]! };
+        if (wanted.has(records[i]!.kind)) run.push({ seq, kind: records[i]!.kind, timestamp: records[i]!.timestamp, record: records[i]! });
+        if (run.length === 2) {
+          yield run;
+          run = [];
+        }
       }
+      if (run.length > 0) yield run;
     },
   };
 }
@@ -190,10 +197,10 @@ describe('runReplay', () => {
     const src = source(200);
     const counting: RecordSource = {
       ...src,
-      async *records(wanted, after, signal) {
-        for await (const r of src.records(wanted, after, signal)) {
-          read = r.seq;
-          yield r;
+      async *runs(wanted, after, signal) {
+        for await (const run of src.runs(wanted, after, signal)) {
+          read = run[run.length - 1]!.seq;
+          yield run;
         }
       },
     };
