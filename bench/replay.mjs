@@ -6,7 +6,7 @@
 // once and cached in the temp folder.
 //
 // Options: --hours N (2)  --volume X (10)  --batch N (1000)  --encoding protobuf|json (protobuf)
-//          --compression none|gzip (none)  --exporter file|debug (file)  --runs N (1)
+//          --compression none|gzip (none)  --exporter file|debug (file)  --runs N (3)
 //          --in-flight N, --workers N (the otlp sink's batches_in_flight and workers; its defaults when absent)
 // Prints figures; asserts nothing about speed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -78,7 +78,9 @@ async function main() {
   const encoding = opt('encoding', 'protobuf');
   const compression = opt('compression', 'none');
   const exporter = opt('exporter', 'file');
-  const runs = Number(opt('runs', '1'));
+  // This shared machine's speed drifts by a tenth or more from minute to minute: one run says little.
+  const runs = Number(opt('runs', '3'));
+  const rates = [];
   const inFlight = opt('in-flight', '');
   const workers = opt('workers', '');
 
@@ -129,6 +131,7 @@ async function main() {
       const m = JSON.parse(r.stdout.trim().split('\n').pop());
       const collectorCores = (processCpuSeconds(collector.pid) - cpu0) / m.seconds;
       const written = exporter === 'file' ? await countLogRecords(collector.logsFile, m.delivered) : undefined;
+      rates.push(m.delivered / m.seconds);
       console.log(
         `run ${i + 1}: ${m.delivered.toLocaleString('en-US')} delivered in ${m.seconds.toFixed(1)} s = ${Math.round(m.delivered / m.seconds).toLocaleString('en-US')} log records/s` +
           `  | replay: ${m.coresUsed.toFixed(2)} cores, peak RSS ${Math.round(m.peakRssMb)} MB  | collector: ${collectorCores.toFixed(2)} cores` +
@@ -138,6 +141,13 @@ async function main() {
     } finally {
       await collector.stop();
     }
+  }
+  if (rates.length > 1) {
+    const sorted = [...rates].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    const fmt = (x) => Math.round(x).toLocaleString('en-US');
+    console.log(`median of ${rates.length} runs: ${fmt(median)} log records/s (${fmt(sorted[0])} to ${fmt(sorted[sorted.length - 1])})`);
   }
 }
 
