@@ -90,7 +90,7 @@ export class DatasetSource implements RecordSource {
             const kind = head.kind;
             if (kind && wanted.has(kind)) run.push(new LineRecord(seq, head.line!, kind, bestTime));
           }
-          const more = heads[best]!.next();
+          const more = head.next();
           // A run ends where reading must wait, so the engine never waits on records it holds.
           if (run.length >= RUN_LENGTH || (more && run.length > 0)) {
             yield run;

@@ -11,23 +11,43 @@ const PINO_TIME = /"time":(\d{13})/;
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /**
- * "YYYY-MM-DDTHH:MM:SS" moved by the shift, remembered: a replay has one shift and its records
- * print the same second many times over, so most stamps are a lookup rather than a Date.
+ * Wall-clock seconds moved by the shift, remembered: a replay has one shift and its records
+ * print the same second many times over, so most stamps are a lookup rather than a Date. The
+ * memo starts over when the shift or the year (for stamps that print none) changes.
  */
-const shiftedSeconds = { shiftMs: 0, map: new Map<string, string>() };
-function shiftSecond(wall: string, shiftMs: number): string {
-  if (shiftedSeconds.shiftMs !== shiftMs || shiftedSeconds.map.size >= 8192) {
-    shiftedSeconds.shiftMs = shiftMs;
-    shiftedSeconds.map.clear();
+class MovedSeconds {
+  private shiftMs = 0;
+  private year = 0;
+  private readonly map = new Map<string, string>();
+
+  constructor(private readonly move: (wall: string, shiftMs: number, year: number) => string) {}
+
+  get(wall: string, shiftMs: number, year = 0): string {
+    if (this.shiftMs !== shiftMs || this.year !== year || this.map.size >= 8192) {
+      this.shiftMs = shiftMs;
+      this.year = year;
+      this.map.clear();
+    }
+    let out = this.map.get(wall);
+    if (out === undefined) {
+      out = this.move(wall, shiftMs, year);
+      this.map.set(wall, out);
+    }
+    return out;
   }
-  let out = shiftedSeconds.map.get(wall);
-  if (out === undefined) {
-    const t = new Date(Date.parse(`${wall}Z`) + shiftMs);
-    out = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
-    shiftedSeconds.map.set(wall, out);
-  }
-  return out;
 }
+
+/** "YYYY-MM-DDTHH:MM:SS" moved by the shift. */
+const isoSeconds = new MovedSeconds((wall, shiftMs) => {
+  const t = new Date(Date.parse(`${wall}Z`) + shiftMs);
+  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
+});
+
+/** klog's "MMDD HH:MM:SS" moved by the shift (klog headers carry no year: the record's year is the one they are read in). */
+const klogSeconds = new MovedSeconds((wall, shiftMs, year) => {
+  const t = new Date(Date.UTC(year, +wall.slice(0, 2) - 1, +wall.slice(2, 4), +wall.slice(5, 7), +wall.slice(8, 10), +wall.slice(11, 13)) + shiftMs);
+  return `${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
+});
 
 /** An RFC 3339 string moved by shiftMs, keeping its precision and zone style. */
 export function shiftIso(iso: string, shiftMs: number): string {
@@ -79,7 +99,7 @@ export function shiftIsoStamps(text: string, shiftMs: number): string {
       continue;
     }
     const start = t - 10;
-    out += text.slice(copied, start) + shiftSecond(text.slice(start, start + 19), shiftMs);
+    out += text.slice(copied, start) + isoSeconds.get(text.slice(start, start + 19), shiftMs);
     copied = start + 19;
     lastEnd = end;
     t = text.indexOf('T', end);
@@ -89,29 +109,8 @@ export function shiftIsoStamps(text: string, shiftMs: number): string {
 
 /** "YYYY-MM-DD HH:MM:SS" at the start of a line (Python, PostgreSQL, RabbitMQ), through the per-second cache. */
 function shiftSpaced(line: string, shiftMs: number): string {
-  const moved = shiftSecond(`${line.slice(0, 10)}T${line.slice(11, 19)}`, shiftMs);
+  const moved = isoSeconds.get(`${line.slice(0, 10)}T${line.slice(11, 19)}`, shiftMs);
   return `${moved.slice(0, 10)} ${moved.slice(11)}${line.slice(19)}`;
-}
-
-/**
- * klog's "MMDD HH:MM:SS" moved by the shift, remembered like shiftSecond (klog headers carry
- * no year: the record's year is the one they are read in).
- */
-const shiftedKlog = { shiftMs: 0, year: 0, map: new Map<string, string>() };
-function shiftKlogSecond(k: RegExpExecArray, shiftMs: number, year: number): string {
-  if (shiftedKlog.shiftMs !== shiftMs || shiftedKlog.year !== year || shiftedKlog.map.size >= 8192) {
-    shiftedKlog.shiftMs = shiftMs;
-    shiftedKlog.year = year;
-    shiftedKlog.map.clear();
-  }
-  const wall = k.input.slice(1, 14);
-  let out = shiftedKlog.map.get(wall);
-  if (out === undefined) {
-    const t = new Date(Date.UTC(year, +k[2]! - 1, +k[3]!, +k[4]!, +k[5]!, +k[6]!) + shiftMs);
-    out = `${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
-    shiftedKlog.map.set(wall, out);
-  }
-  return out;
 }
 
 /** A log line with the timestamps it prints moved (the formats obsynth writes). */
@@ -120,7 +119,7 @@ export function shiftLogLine(line: string, shiftMs: number, year: number): strin
   let out = line;
   const k = KLOG.exec(out);
   // The header's letter and everything after its seconds (fraction included) stay as written.
-  if (k) out = `${k[1]}${shiftKlogSecond(k, shiftMs, year)}${out.slice(14)}`;
+  if (k) out = `${k[1]}${klogSeconds.get(out.slice(1, 14), shiftMs, year)}${out.slice(14)}`;
   else if (SPACED.test(out)) out = shiftSpaced(out, shiftMs);
   out = shiftIsoStamps(out, shiftMs);
   const p = PINO_TIME.exec(out);
