@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { planGenerate, runGenerate } from '../dist/cli/commands/generate.js';
 import { systemClock } from '../dist/time/clock.js';
 
-const [start, days, workers, out, gzipLevel, multiplier] = process.argv.slice(2);
+const [start, days, workers, out, gzipLevel, multiplier, keep] = process.argv.slice(2);
 const plan = planGenerate(
   { start, days, workers, out, force: true, gzipLevel, volumeMultiplier: multiplier, progress: false },
   systemClock.now(),
@@ -14,7 +14,7 @@ const t0 = systemClock.monotonic();
 const result = await runGenerate(plan, { clock: systemClock, stderr: process.stderr }, false);
 const seconds = (systemClock.monotonic() - t0) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
-rmSync(out, { recursive: true, force: true });
+if (keep !== 'keep') rmSync(out, { recursive: true, force: true });
 console.log(
   JSON.stringify({
     records: result.records,
