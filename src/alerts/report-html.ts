@@ -1,14 +1,10 @@
 // The report as one self-contained HTML page (no script, no network): a timeline drawn as inline
 // SVG — one row per incident type with each incident as a shaded band from onset to end, one row
 // per rule with each firing as a bar (true positives dark, false positives red) — and the tables.
-import { INCIDENT_TYPES } from '../config/schema.js';
+import { esc, htmlPage, htmlTable, shortIso, timeTicks, typeColor } from '../report/html.js';
 import { formatDuration } from './durations.js';
 import type { AlertsReport } from './report.js';
 
-const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#469990', '#808000', '#000075', '#a9a9a9'];
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const shortIso = (s: string) => s.replace(/\.000Z$/, 'Z');
 const pct = (x: number | null) => (x === null ? '-' : `${Math.round(x * 100)}%`);
 const lat = (median?: number, max?: number) => (median === undefined ? '-' : `${formatDuration(median)} / ${formatDuration(max!)}`);
 const labelText = (labels: Readonly<Record<string, string>>) =>
@@ -17,13 +13,6 @@ const labelText = (labels: Readonly<Record<string, string>>) =>
     .sort()
     .map((k) => `${k}="${labels[k]}"`)
     .join(', ');
-
-export function typeColor(type: string): string {
-  const i = (INCIDENT_TYPES as readonly string[]).indexOf(type);
-  return PALETTE[(i >= 0 ? i : [...type].reduce((a, c) => a + c.charCodeAt(0), 0)) % PALETTE.length]!;
-}
-
-const TICKS_MS = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 3600_000, 2 * 3600_000, 3 * 3600_000, 6 * 3600_000, 12 * 3600_000, 86_400_000, 2 * 86_400_000, 7 * 86_400_000, 14 * 86_400_000, 30 * 86_400_000];
 
 export function timelineSvg(r: AlertsReport): string {
   const start = Date.parse(r.range.start);
@@ -45,10 +34,8 @@ export function timelineSvg(r: AlertsReport): string {
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="incidents and alert firings over time">`);
   parts.push(`<rect x="${labelW}" y="${axisH - 4}" width="${plotW}" height="${height - axisH}" fill="#fafafa" stroke="#ddd"/>`);
-  const tick = TICKS_MS.find((t) => span / t <= 12) ?? TICKS_MS[TICKS_MS.length - 1]!;
-  for (let t = Math.ceil(start / tick) * tick; t <= end; t += tick) {
+  for (const { t, label } of timeTicks(start, end)) {
     const tx = x(t).toFixed(1);
-    const label = tick >= 86_400_000 ? new Date(t).toISOString().slice(5, 10) : new Date(t).toISOString().slice(11, 16);
     parts.push(`<line x1="${tx}" y1="${axisH - 6}" x2="${tx}" y2="${height - 4}" stroke="#e4e4e4"/><text x="${tx}" y="${axisH - 10}" font-size="10" text-anchor="middle" fill="#555">${label}</text>`);
   }
   // Faint shading behind the rule rows, so a firing can be read against the incidents above it.
@@ -88,12 +75,6 @@ export function timelineSvg(r: AlertsReport): string {
   });
   parts.push('</svg>');
   return parts.join('\n');
-}
-
-function htmlTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, cls = ''): string {
-  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
 }
 
 export function formatAlertsHtml(r: AlertsReport): string {
@@ -140,13 +121,5 @@ export function formatAlertsHtml(r: AlertsReport): string {
     ),
   );
   if (r.warnings.length > 0) sections.push(`<h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`);
-  const style = [
-    'body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}',
-    'table{border-collapse:collapse;margin:8px 0 20px}th,td{border-bottom:1px solid #e5e5e5;padding:3px 10px;text-align:left;vertical-align:top}',
-    'th{background:#f4f4f4}table.num td:nth-child(n+3):nth-child(-n+8){text-align:right}code{font-size:12px}',
-    '.ok{color:#2a7d2a;font-weight:600}.bad{color:#c62828;font-weight:600}',
-    '.legend span{margin-right:14px;white-space:nowrap}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px;opacity:.8}',
-    'svg.timeline{font-family:system-ui,sans-serif;border:1px solid #eee}',
-  ].join('\n');
-  return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>obsynth alerts test: ${esc(r.dataset)}</title>\n<style>\n${style}\n</style>\n</head>\n<body>\n${sections.join('\n')}\n</body>\n</html>\n`;
+  return htmlPage(`obsynth alerts test: ${r.dataset}`, sections, ['table.num td:nth-child(n+3):nth-child(-n+8){text-align:right}', 'svg.timeline{font-family:system-ui,sans-serif;border:1px solid #eee}']);
 }

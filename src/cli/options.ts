@@ -1,6 +1,8 @@
 // Command-line values -> validated options. Every bad value is collected and reported at once,
 // naming the flag, the value and what is allowed.
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { ConfigError, type Problem } from '../config/errors.js';
 import { INCIDENT_TYPES, type IncidentType } from '../config/schema.js';
 import type { PlacedIncident } from '../incidents/planner.js';
@@ -31,6 +33,14 @@ export class OptionProblems {
     const title = fromFiles && fromFlags ? 'invalid configuration and command-line options' : fromFiles ? 'invalid configuration' : 'invalid command-line options';
     throw new ConfigError(this.list, title);
   }
+}
+
+/** A file the command will write (a report): its folder must exist and it must not be a folder. */
+export function checkOutputFile(p: OptionProblems, flag: string, path: string | undefined): void {
+  if (path === undefined) return;
+  const parent = dirname(resolve(path));
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) p.add(flag, `"${path}": the folder ${parent} does not exist`);
+  else if (existsSync(path) && statSync(path).isDirectory()) p.add(flag, `"${path}" is a folder; give the file to write`);
 }
 
 export function parseNumber(p: OptionProblems, flag: string, value: string | undefined, check: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {

@@ -1,8 +1,6 @@
 // `obsynth alerts test DIR --rules FILE... [--expect FILE] [--json] [--html FILE]`: which
 // incidents each Prometheus alerting rule catches, how fast, and what it fires on when nothing
 // is wrong — evaluated by a real Prometheus over the dataset's series (src/alerts/).
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { UsageError } from '../../config/errors.js';
 import { DURATION_HINT, parsePromDuration } from '../../alerts/durations.js';
 import { evaluateRules } from '../../alerts/evaluate-rules.js';
@@ -14,8 +12,9 @@ import { buildReport, type AlertsReport } from '../../alerts/report.js';
 import { formatAlertsHtml } from '../../alerts/report-html.js';
 import { formatAlertsTable } from '../../alerts/report-table.js';
 import { checkRulesWithPromtool, loadRuleFiles } from '../../alerts/rule-files.js';
+import { writeFileAtomic } from '../../fs/write-file-atomic.js';
 import type { Clock } from '../../time/clock.js';
-import { OptionProblems } from '../options.js';
+import { checkOutputFile, OptionProblems } from '../options.js';
 import type { ProgressSink } from '../progress.js';
 
 export interface AlertsTestFlags {
@@ -80,11 +79,7 @@ export async function runAlertsTest(dir: string, flags: AlertsTestFlags, deps: A
   const graceMs = duration('--grace', flags.grace ?? DEFAULT_GRACE);
   const intervalMs = duration('--evaluation-interval', flags.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL);
   if (intervalMs === 0) p.add('--evaluation-interval', `"${flags.evaluationInterval}" is not allowed; the interval must be above 0`);
-  if (flags.html !== undefined) {
-    const parent = dirname(resolve(flags.html));
-    if (!existsSync(parent) || !statSync(parent).isDirectory()) p.add('--html', `"${flags.html}": the folder ${parent} does not exist`);
-    else if (existsSync(flags.html) && statSync(flags.html).isDirectory()) p.add('--html', `"${flags.html}" is a folder; give the file to write`);
-  }
+  checkOutputFile(p, '--html', flags.html);
   p.throwIfAny();
 
   const truth = readGroundTruth(dir);
@@ -129,7 +124,7 @@ export async function runAlertsTest(dir: string, flags: AlertsTestFlags, deps: A
     final = { ...report, expectations: { file: flags.expect, ok, results } };
     if (!ok) exitCode = 1;
   }
-  if (flags.html !== undefined) writeFileSync(flags.html, formatAlertsHtml(final));
+  if (flags.html !== undefined) writeFileAtomic(flags.html, formatAlertsHtml(final));
   return { report: final, exitCode };
 }
 

@@ -1,13 +1,14 @@
 // `obsynth replay`: play a dataset (or a history generated on the fly, or a live one) into real
 // backends on a time-compressed schedule.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DatasetSource } from '../../replay/dataset-source.js';
 import { GeneratedSource, LiveSource } from '../../replay/generated-source.js';
 import type { RebaseMode } from '../../replay/rebase.js';
 import type { RecordSource } from '../../replay/record-stream.js';
 import { runReplay, type ReplayReport } from '../../replay/replay.js';
+import { writeFileAtomic } from '../../fs/write-file-atomic.js';
 import { loadSinks } from '../../sinks/load-sinks.js';
 import type { Clock } from '../../time/clock.js';
 import { formatCount, formatSeconds, type ProgressSink } from '../progress.js';
@@ -85,7 +86,7 @@ export async function runReplayCommand(dir: string | undefined, flags: ReplayFla
   if (deps.showProgress && lastLine) deps.stderr.write('\n');
   if (flags.report) {
     mkdirSync(dirname(resolve(flags.report)), { recursive: true });
-    writeFileSync(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
   }
   // Success: every record delivered (a live stream ends only when stopped), none rejected.
   const finished = report.complete || (source.live && report.interrupted);
