@@ -159,6 +159,7 @@ export function buildProgram(): Command {
     .option('--max-errors <n>', 'problems listed per kind and check; the rest are counted (default 10)')
     .option('--no-progress', 'no progress line on the terminal')
     .option('--json', 'print the report as JSON')
+    .option('--html <file>', 'also write a self-contained HTML report: records over time per source with incidents, and the checks')
     .action(async (dir: string, flags: ValidateFlags) => {
       const report = await runValidate(dir, flags, { clock: systemClock, stderr: process.stderr }, flags.progress !== false && process.stderr.isTTY === true);
       process.stdout.write(printValidate(report, flags.json === true));

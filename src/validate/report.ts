@@ -2,6 +2,7 @@
 // (per file, per record kind, the quality figures). The CLI prints it or writes it as JSON.
 import type { RecordKind, Source } from '../model/record.js';
 import type { LogRealismReport } from './log-realism.js';
+import type { TimelineReport } from './timeline-tally.js';
 
 export type CheckId = 'manifest' | 'files' | 'schema' | 'labels' | 'time_range' | 'arrival_order' | 'body_time' | 'onset' | 'spread' | 'volume' | 'realism' | 'log_realism';
 
@@ -206,5 +207,7 @@ export interface ValidationReport {
   };
   /** Container logs against public yardsticks (LogHub, Drain); null without container logs. */
   readonly realism: LogRealismReport | null;
+  /** Records per source over the range, with incidents; null without a range. */
+  readonly timeline: TimelineReport | null;
   readonly seconds: number;
 }

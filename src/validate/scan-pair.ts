@@ -13,6 +13,7 @@ import type { RealismTally } from './realism-tally.js';
 import { RecentIds } from './recent-ids.js';
 import { checkLabelLine, checkRecordLine, presentMissingFields, type LabelCheck, type RecordCheck } from './record-checks.js';
 import { BODY_TIME } from './schemas/body-schemas.js';
+import type { TimelineTally } from './timeline-tally.js';
 
 export interface TimeSettings {
   readonly range: TimeWindow;
@@ -30,6 +31,8 @@ export interface ScanContext {
   readonly realism: RealismTally;
   /** Container log realism (templates, miner, error shares), fed in the same pass. */
   readonly logs?: LogRealismTally;
+  /** Records per source over time, for the report's plot. */
+  readonly timeline?: TimelineTally;
   readonly onBytes: (n: number) => void;
   readonly onRecord: () => void;
 }
@@ -113,6 +116,7 @@ class PairScan {
     const aligned = this.align(rc, lc, at, labelAt, id, labelId);
     if (!rc?.envelope) return;
     const label = aligned ? lc?.label : undefined;
+    this.ctx.timeline?.add(KIND_SOURCE[this.pair.kind], rc.envelope.timestamp, label?.anomalous === true);
     this.checkTime(rc, at, label);
     if (label) this.checkLabel(rc, label, labelAt);
   }

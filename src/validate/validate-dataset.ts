@@ -18,6 +18,7 @@ import { onsetReport, realismReport, spreadReport, volumeReport } from './qualit
 import { RealismTally } from './realism-tally.js';
 import type { FileReport, ValidationReport } from './report.js';
 import { scanPair, type ScannedFile, type TimeSettings } from './scan-pair.js';
+import { TimelineTally } from './timeline-tally.js';
 
 const ALL_SOURCES: readonly Source[] = ['kubernetes', 'sentry', 'cloudwatch', 'grafana'];
 
@@ -56,6 +57,7 @@ export async function validateDataset(o: ValidateDatasetOptions): Promise<Valida
   const tallies = new Map<RecordKind, KindTally>(RECORD_KINDS.filter((k) => sources.includes(KIND_SOURCE[k])).map((k) => [k, new KindTally(k, o.maxErrors)]));
   const incidentTally = incidents && new IncidentTally(incidents.incidents, realismConfig.clock_skew.max_ms);
   const realism = new RealismTally();
+  const timeline = range && range.end > range.start ? new TimelineTally(range, sources) : undefined;
   const logs = sources.includes('kubernetes') ? new LogRealismTally(o.config.services, o.config.generation.traffic.utc_offset_minutes) : undefined;
 
   const totalBytes = plan.pairs.reduce((a, p) => a + size(o.dir, p.records) + size(o.dir, p.labels), 0);
@@ -73,7 +75,7 @@ export async function validateDataset(o: ValidateDatasetOptions): Promise<Valida
     let tally = tallies.get(pair.kind);
     if (!tally) tallies.set(pair.kind, (tally = new KindTally(pair.kind, o.maxErrors)));
     if (pair.records) tally.files.push(pair.records);
-    const result = await scanPair({ dir: o.dir, time, tally, incidents: incidentTally, realism, logs, onBytes, onRecord }, pair);
+    const result = await scanPair({ dir: o.dir, time, tally, incidents: incidentTally, realism, logs, timeline, onBytes, onRecord }, pair);
     if (result.records) scanned.push(result.records);
     if (result.labels) scanned.push(result.labels);
   }
@@ -105,6 +107,7 @@ export async function validateDataset(o: ValidateDatasetOptions): Promise<Valida
     kinds,
     quality,
     realism: logRealism,
+    timeline: timeline ? timeline.report(incidents) : null,
     seconds: (o.clock.monotonic() - started) / 1000,
   };
 }

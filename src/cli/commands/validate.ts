@@ -3,17 +3,20 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../config/errors.js';
 import { loadConfig } from '../../config/load.js';
+import { writeFileAtomic } from '../../fs/write-file-atomic.js';
 import { MANIFEST } from '../../sinks/file/dataset-layout.js';
 import type { Clock } from '../../time/clock.js';
 import { listFiles, looksLikeData } from '../../validate/dataset-plan.js';
 import { formatValidationReport } from '../../validate/format-report.js';
+import { formatValidationHtml } from '../../validate/report-html.js';
 import type { ValidationReport } from '../../validate/report.js';
 import { validateDataset } from '../../validate/validate-dataset.js';
-import { OptionProblems, parseNumber } from '../options.js';
+import { checkOutputFile, OptionProblems, parseNumber } from '../options.js';
 import { Progress, type ProgressSink } from '../progress.js';
 
 export interface ValidateFlags {
   json?: boolean;
+  html?: string;
   config?: string;
   maxErrors?: string;
   progress?: boolean;
@@ -30,6 +33,7 @@ export const DEFAULT_MAX_ERRORS = 10;
 export async function runValidate(dir: string, flags: ValidateFlags, deps: ValidateDeps, showProgress = false): Promise<ValidationReport> {
   const p = new OptionProblems();
   const maxErrors = parseNumber(p, '--max-errors', flags.maxErrors, { min: 1, max: 100_000, integer: true }) ?? DEFAULT_MAX_ERRORS;
+  checkOutputFile(p, '--html', flags.html);
   p.throwIfAny();
   const abs = resolve(dir);
   if (!existsSync(abs)) throw new UsageError(`${dir}: no such folder; give the folder obsynth generate wrote (its --out)`);
@@ -39,11 +43,14 @@ export async function runValidate(dir: string, flags: ValidateFlags, deps: Valid
   }
   const config = loadConfig({ dir: flags.config });
   const progress = new Progress(deps.stderr, deps.clock, showProgress, 'validating');
+  let report: ValidationReport;
   try {
-    return await validateDataset({ dir: abs, config, maxErrors, clock: deps.clock, onProgress: (done, total, records) => progress.update(done, total, records) });
+    report = await validateDataset({ dir: abs, config, maxErrors, clock: deps.clock, onProgress: (done, total, records) => progress.update(done, total, records) });
   } finally {
     progress.done();
   }
+  if (flags.html !== undefined) writeFileAtomic(flags.html, formatValidationHtml(report));
+  return report;
 }
 
 /** The report as the terminal shows it, or as JSON. */
