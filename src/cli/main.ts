@@ -157,6 +157,7 @@ export function buildProgram(): Command {
     .argument('<dir>', 'the dataset folder (what generate wrote to --out)')
     .option('--config <dir>', 'config folder the dataset was generated with, for its lateness, skew and rates (default: the shipped config/)')
     .option('--max-errors <n>', 'problems listed per kind and check; the rest are counted (default 10)')
+    .option('--workers <n>', 'worker threads, each scanning whole record kinds (default: number of cores; 0 runs in-process)')
     .option('--no-progress', 'no progress line on the terminal')
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write a self-contained HTML report: records over time per source with incidents, and the checks')

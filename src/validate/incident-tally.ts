@@ -12,6 +12,14 @@ export interface SourceSpan {
 
 export const ONSET_WINDOW_MS = 5 * 60_000;
 
+/** A tally as plain data, to pass between threads and add into another. */
+export interface IncidentTallyState {
+  readonly bySource: ReadonlyArray<readonly [string, Partial<Record<Source, SourceSpan>>]>;
+  readonly incidentRecords: number;
+  readonly withinWindow: number;
+  readonly beforeOnset: number;
+}
+
 export class IncidentTally {
   readonly bySource = new Map<string, Partial<Record<Source, SourceSpan>>>();
   private readonly onsets = new Map<string, number>();
@@ -46,6 +54,30 @@ export class IncidentTally {
       span.records++;
       if (timestamp < span.first) span.first = timestamp;
       if (timestamp > span.last) span.last = timestamp;
+    }
+  }
+
+  state(): IncidentTallyState {
+    return { bySource: [...this.bySource], incidentRecords: this.incidentRecords, withinWindow: this.withinWindow, beforeOnset: this.beforeOnset };
+  }
+
+  /** Adds another tally's records (of other files) into this one. */
+  absorb(other: IncidentTallyState): void {
+    this.incidentRecords += other.incidentRecords;
+    this.withinWindow += other.withinWindow;
+    this.beforeOnset += other.beforeOnset;
+    for (const [id, spans] of other.bySource) {
+      let perSource = this.bySource.get(id);
+      if (!perSource) this.bySource.set(id, (perSource = {}));
+      for (const [source, span] of Object.entries(spans) as Array<[Source, SourceSpan]>) {
+        const mine = perSource[source];
+        if (!mine) perSource[source] = { ...span };
+        else {
+          mine.records += span.records;
+          mine.first = Math.min(mine.first, span.first);
+          mine.last = Math.max(mine.last, span.last);
+        }
+      }
     }
   }
 }

@@ -36,6 +36,12 @@ export interface TimelineReport {
   readonly incidents: readonly TimelineIncident[];
 }
 
+/** A tally's counts as plain data, to pass between threads and add into another. */
+export interface TimelineState {
+  readonly counts: ReadonlyArray<readonly [Source, { readonly records: readonly number[]; readonly anomalous: readonly number[] }]>;
+  readonly outside: number;
+}
+
 export function stepFor(range: TimeWindow): number {
   const span = Math.max(1, range.end - range.start);
   return STEP_CHOICES.find((s) => span / s <= MAX_STEPS) ?? Math.ceil(span / MAX_STEPS / DAY) * DAY;
@@ -66,6 +72,23 @@ export class TimelineTally {
     const i = Math.floor((timestamp - this.range.start) / this.stepMs);
     c.records[i]!++;
     if (anomalous) c.anomalous[i]!++;
+  }
+
+  state(): TimelineState {
+    return { counts: [...this.counts], outside: this.outside };
+  }
+
+  /** Adds another tally's counts (same range, other files) into this one. */
+  absorb(other: TimelineState): void {
+    this.outside += other.outside;
+    for (const [source, theirs] of other.counts) {
+      const mine = this.counts.get(source);
+      if (!mine) continue;
+      for (let i = 0; i < this.steps; i++) {
+        mine.records[i]! += theirs.records[i] ?? 0;
+        mine.anomalous[i]! += theirs.anomalous[i] ?? 0;
+      }
+    }
   }
 
   report(incidents: IncidentsDocument | undefined): TimelineReport {

@@ -12,13 +12,14 @@ import { readIncidents, readManifest, type IncidentsDocument, type Manifest } fr
 import { listFiles, planFromDisk, planFromManifest, type DatasetPlan } from './dataset-plan.js';
 import { IncidentTally } from './incident-tally.js';
 import { KindTally } from './kind-tally.js';
-import { LogRealismTally } from './log-realism.js';
+import { LogRealismTally, type LogRealismReport } from './log-realism.js';
 import { digestFile } from './line-reader.js';
 import { onsetReport, realismReport, spreadReport, volumeReport } from './quality.js';
 import { RealismTally } from './realism-tally.js';
-import type { FileReport, ValidationReport } from './report.js';
-import { scanPair, type ScannedFile, type TimeSettings } from './scan-pair.js';
-import { TimelineTally } from './timeline-tally.js';
+import type { FileReport, KindReport, ValidationReport } from './report.js';
+import { newTimeline, type KindScanSetup } from './kind-scan.js';
+import { runKindScans, type KindGroup } from './kind-scan-pool.js';
+import type { ScannedFile, TimeSettings } from './scan-pair.js';
 
 const ALL_SOURCES: readonly Source[] = ['kubernetes', 'sentry', 'cloudwatch', 'grafana'];
 
@@ -30,6 +31,8 @@ export interface ValidateDatasetOptions {
   readonly maxErrors: number;
   readonly clock: Clock;
   readonly onProgress?: (bytesDone: number, bytesTotal: number, records: number) => void;
+  /** Worker threads to scan record kinds on (0 or absent: in this thread). */
+  readonly workers?: number;
 }
 
 export async function validateDataset(o: ValidateDatasetOptions): Promise<ValidationReport> {
@@ -54,35 +57,54 @@ export async function validateDataset(o: ValidateDatasetOptions): Promise<Valida
     maxSkewMs: realismConfig.clock_skew.max_ms,
   };
   const sources = manifest ? manifest.options.sources : ALL_SOURCES.filter((s) => plan.pairs.some((p) => KIND_SOURCE[p.kind] === s));
-  const tallies = new Map<RecordKind, KindTally>(RECORD_KINDS.filter((k) => sources.includes(KIND_SOURCE[k])).map((k) => [k, new KindTally(k, o.maxErrors)]));
-  const incidentTally = incidents && new IncidentTally(incidents.incidents, realismConfig.clock_skew.max_ms);
-  const realism = new RealismTally();
-  const timeline = range && range.end > range.start ? new TimelineTally(range, sources) : undefined;
-  const logs = sources.includes('kubernetes') ? new LogRealismTally(o.config.services, o.config.generation.traffic.utc_offset_minutes) : undefined;
-
-  const totalBytes = plan.pairs.reduce((a, p) => a + size(o.dir, p.records) + size(o.dir, p.labels), 0);
+  const setup: KindScanSetup = {
+    dir: o.dir,
+    time,
+    range,
+    sources,
+    maxErrors: o.maxErrors,
+    incidents: incidents?.incidents,
+    skewToleranceMs: realismConfig.clock_skew.max_ms,
+    services: o.config.services,
+    utcOffsetMinutes: o.config.generation.traffic.utc_offset_minutes,
+  };
+  // Each kind's files are scanned together (in plan order) with tallies of their own; the
+  // dataset-wide figures are sums and extremes of theirs, whatever thread ran them.
+  const groups: KindGroup[] = [];
+  for (const kind of RECORD_KINDS) {
+    const pairs = plan.pairs.filter((p) => p.kind === kind);
+    if (pairs.length > 0) groups.push({ kind, pairs, bytes: pairs.reduce((a, p) => a + size(o.dir, p.records) + size(o.dir, p.labels), 0) });
+  }
+  const totalBytes = groups.reduce((a, g) => a + g.bytes, 0);
   let doneBytes = 0;
   let records = 0;
-  const onBytes = (bytes: number) => {
+  const results = await runKindScans(setup, groups, o.workers ?? 0, (bytes, n) => {
     doneBytes += bytes;
-    o.onProgress?.(doneBytes, totalBytes, records);
-  };
-  const onRecord = () => {
-    records++;
-  };
-  const scanned: ScannedFile[] = [];
-  for (const pair of plan.pairs) {
-    let tally = tallies.get(pair.kind);
-    if (!tally) tallies.set(pair.kind, (tally = new KindTally(pair.kind, o.maxErrors)));
-    if (pair.records) tally.files.push(pair.records);
-    const result = await scanPair({ dir: o.dir, time, tally, incidents: incidentTally, realism, logs, timeline, onBytes, onRecord }, pair);
-    if (result.records) scanned.push(result.records);
-    if (result.labels) scanned.push(result.labels);
-  }
+    records += n;
+    if (bytes > 0) o.onProgress?.(doneBytes, totalBytes, records);
+  });
   o.onProgress?.(totalBytes, totalBytes, records);
 
+  const incidentTally = incidents && new IncidentTally(incidents.incidents, realismConfig.clock_skew.max_ms);
+  const realism = new RealismTally();
+  const timeline = newTimeline(setup);
+  const scanned: ScannedFile[] = [];
+  const reports = new Map<RecordKind, KindReport>();
+  let logRealism: LogRealismReport | null = null;
+  for (const r of results) {
+    reports.set(r.kind, r.report);
+    scanned.push(...r.scanned);
+    if (r.incidents) incidentTally?.absorb(r.incidents);
+    realism.absorb(r.realism);
+    if (r.timeline) timeline?.absorb(r.timeline);
+    if (r.logs) logRealism = r.logs;
+  }
+  // Kinds of the dataset's sources without files still get a (zero) line.
+  for (const kind of RECORD_KINDS) if (sources.includes(KIND_SOURCE[kind]) && !reports.has(kind)) reports.set(kind, new KindTally(kind, o.maxErrors).toReport());
+  if (!logRealism && sources.includes('kubernetes')) logRealism = new LogRealismTally(setup.services, setup.utcOffsetMinutes).report(range);
+
   const files = [...fileReports(plan, scanned, onDisk), ...(await documentReports(o.dir, manifest))];
-  const kinds = [...tallies.values()].sort((a, b) => RECORD_KINDS.indexOf(a.kind) - RECORD_KINDS.indexOf(b.kind)).map((t) => t.toReport());
+  const kinds = [...reports.values()].sort((a, b) => RECORD_KINDS.indexOf(a.kind) - RECORD_KINDS.indexOf(b.kind));
   const bySource = Object.fromEntries(ALL_SOURCES.map((s) => [s, kinds.filter((k) => k.source === s).reduce((a, k) => a + k.records, 0)])) as Record<Source, number>;
   const quality = {
     onset: incidents && incidentTally && range ? onsetReport(incidents, incidentTally, range, sources) : null,
@@ -90,7 +112,6 @@ export async function validateDataset(o: ValidateDatasetOptions): Promise<Valida
     volume: range ? volumeReport(range, bySource, sources, manifest?.options.volume_multiplier ?? 1, o.config.generation) : null,
     realism: realismReport(realism, realismConfig),
   };
-  const logRealism = logs ? logs.report(range) : null;
   const checks = buildChecks({ manifestProblems, incidentsMissing: incidentsRead.status === 'missing', files, kinds, quality, logRealism, time, maxErrors: o.maxErrors });
   return {
     dir: o.dir,

@@ -11,7 +11,7 @@ import { formatValidationReport } from '../../validate/format-report.js';
 import { formatValidationHtml } from '../../validate/report-html.js';
 import type { ValidationReport } from '../../validate/report.js';
 import { validateDataset } from '../../validate/validate-dataset.js';
-import { checkOutputFile, OptionProblems, parseNumber } from '../options.js';
+import { checkOutputFile, defaultWorkers, OptionProblems, parseNumber } from '../options.js';
 import { Progress, type ProgressSink } from '../progress.js';
 
 export interface ValidateFlags {
@@ -19,6 +19,7 @@ export interface ValidateFlags {
   html?: string;
   config?: string;
   maxErrors?: string;
+  workers?: string;
   progress?: boolean;
 }
 
@@ -33,6 +34,7 @@ export const DEFAULT_MAX_ERRORS = 10;
 export async function runValidate(dir: string, flags: ValidateFlags, deps: ValidateDeps, showProgress = false): Promise<ValidationReport> {
   const p = new OptionProblems();
   const maxErrors = parseNumber(p, '--max-errors', flags.maxErrors, { min: 1, max: 100_000, integer: true }) ?? DEFAULT_MAX_ERRORS;
+  const workers = parseNumber(p, '--workers', flags.workers, { min: 0, max: 256, integer: true }) ?? defaultWorkers();
   checkOutputFile(p, '--html', flags.html);
   p.throwIfAny();
   const abs = resolve(dir);
@@ -45,7 +47,7 @@ export async function runValidate(dir: string, flags: ValidateFlags, deps: Valid
   const progress = new Progress(deps.stderr, deps.clock, showProgress, 'validating');
   let report: ValidationReport;
   try {
-    report = await validateDataset({ dir: abs, config, maxErrors, clock: deps.clock, onProgress: (done, total, records) => progress.update(done, total, records) });
+    report = await validateDataset({ dir: abs, config, maxErrors, workers, clock: deps.clock, onProgress: (done, total, records) => progress.update(done, total, records) });
   } finally {
     progress.done();
   }
