@@ -26,31 +26,29 @@ function gzipFiles(root) {
 /** The file's text in line-aligned pieces of about PIECE_BYTES, each with its own memory (to hand over). */
 async function piecesOf(file) {
   const out = [];
-  let pending = Buffer.alloc(0);
   let lines = 0;
-  const cut = (last) => {
-    while (pending.length >= PIECE_BYTES || (last && pending.length > 0)) {
-      let end = pending.length;
-      if (!last || pending.length > PIECE_BYTES) end = pending.indexOf(0x0a, PIECE_BYTES - 1) + 1 || (last ? pending.length : 0);
-      if (end === 0) return;
-      out.push(new Uint8Array(pending.subarray(0, end)));
-      pending = pending.subarray(end);
-    }
-  };
+  let rest = Buffer.alloc(0);
   let parts = [];
   let size = 0;
+  // Cuts whole pieces off the front of the text; returns what is left for the next round.
+  const cut = (text) => {
+    let start = 0;
+    for (let nl; text.length - start >= PIECE_BYTES && (nl = text.indexOf(0x0a, start + PIECE_BYTES - 1)) >= 0; start = nl + 1) {
+      out.push(new Uint8Array(text.subarray(start, nl + 1)));
+    }
+    return text.subarray(start);
+  };
   for await (const part of createReadStream(file).pipe(createGunzip())) {
     for (let i = part.indexOf(0x0a); i >= 0; i = part.indexOf(0x0a, i + 1)) lines++;
     parts.push(part);
     size += part.length;
     if (size < 2 * PIECE_BYTES) continue;
-    pending = Buffer.concat([pending, ...parts]);
+    rest = cut(Buffer.concat([rest, ...parts]));
     parts = [];
     size = 0;
-    cut(false);
   }
-  pending = Buffer.concat([pending, ...parts]);
-  cut(true);
+  rest = cut(Buffer.concat([rest, ...parts]));
+  if (rest.length > 0) out.push(new Uint8Array(rest));
   return { pieces: out, lines };
 }
 
@@ -61,27 +59,25 @@ const workerCode = `
 `;
 const workers = Array.from({ length: threads }, () => new Worker(workerCode, { eval: true }));
 
+/** One piece through one worker: resolves with its compressed size. */
+const compressOne = (worker, piece) =>
+  new Promise((resolve) => {
+    worker.once('message', resolve);
+    worker.postMessage({ piece, level }, [piece.buffer]);
+  });
+
 /** Compresses every piece, each worker taking the next one when it is done; returns seconds and bytes out. */
 async function compressAll(all) {
   let next = 0;
   let compressed = 0;
   const t0 = performance.now();
   await Promise.all(
-    workers.map(
-      (w) =>
-        new Promise((resolve) => {
-          const give = () => {
-            if (next >= all.length) return resolve();
-            const piece = all[next++];
-            w.postMessage({ piece, level }, [piece.buffer]);
-          };
-          w.on('message', (n) => {
-            compressed += n;
-            give();
-          });
-          give();
-        }),
-    ),
+    workers.map(async (w) => {
+      while (next < all.length) {
+        const bytes = await compressOne(w, all[next++]);
+        compressed += bytes; // not `compressed += await`: that reads the sum before waiting
+      }
+    }),
   );
   return { seconds: (performance.now() - t0) / 1000, compressed };
 }
@@ -97,7 +93,6 @@ for (const file of gzipFiles(dir)) {
   const r = await compressAll(pieces);
   seconds += r.seconds;
   compressed += r.compressed;
-  for (const w of workers) w.removeAllListeners('message');
 }
 await Promise.all(workers.map((w) => w.terminate()));
 console.log(

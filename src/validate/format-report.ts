@@ -7,7 +7,8 @@ import type { CheckResult, KindReport, ValidationReport } from './report.js';
 const n = (x: number) => x.toLocaleString('en-US');
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 
-function badge(c: CheckResult): string {
+/** A check's verdict in four letters: ok, FAIL (error), WARN (warning), note (info), skip. */
+export function badge(c: CheckResult): string {
   if (c.status === 'skip') return 'skip';
   if (c.status === 'pass') return 'ok  ';
   return c.severity === 'error' ? 'FAIL' : c.severity === 'warning' ? 'WARN' : 'note';

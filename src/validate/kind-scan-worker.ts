@@ -2,10 +2,10 @@
 // bytes and records read as it goes (batched, so messages stay few).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RecordKind } from '../model/record.js';
-import { scanKind, type KindScanSetup } from './kind-scan.js';
+import { scanKind, type KindScanResult, type KindScanSetup } from './kind-scan.js';
 import type { FilePair } from './scan-pair.js';
 
-export type KindScanMessage = { type: 'progress'; bytes: number; records: number } | { type: 'done'; result: Awaited<ReturnType<typeof scanKind>> } | { type: 'error'; error: string };
+export type KindScanMessage = { type: 'progress'; bytes: number; records: number } | { type: 'done'; result: KindScanResult } | { type: 'error'; error: string };
 
 const PROGRESS_BYTES = 1 << 20;
 const setup = workerData as KindScanSetup;

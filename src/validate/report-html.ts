@@ -4,12 +4,13 @@
 // the day's traffic shape and where incidents stand out in each source can be seen at a glance.
 import { formatDuration } from '../alerts/durations.js';
 import { esc, htmlPage, htmlTable, shortIso, timeTicks, typeColor } from '../report/html.js';
+import { MINUTE } from '../time/calendar.js';
 import { pct } from './checks.js';
+import { badge } from './format-report.js';
 import type { CheckResult, ValidationReport } from './report.js';
 import type { TimelineReport } from './timeline-tally.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
-const MINUTE = 60_000;
 
 /** Rounded up to 1, 2 or 5 times a power of ten, so the axis reads well. */
 function niceMax(v: number): number {
@@ -72,10 +73,9 @@ export function timelineSvg(t: TimelineReport): string {
   return parts.join('\n');
 }
 
-function badge(c: CheckResult): string {
-  if (c.status === 'skip') return 'skip';
-  if (c.status === 'pass') return '<span class="ok">ok</span>';
-  return `<span class="bad">${c.severity === 'error' ? 'FAIL' : c.severity === 'warning' ? 'WARN' : 'note'}</span>`;
+function badgeHtml(c: CheckResult): string {
+  const text = badge(c).trim();
+  return c.status === 'skip' ? text : `<span class="${c.status === 'pass' ? 'ok' : 'bad'}">${text}</span>`;
 }
 
 export function formatValidationHtml(r: ValidationReport): string {
@@ -99,7 +99,7 @@ export function formatValidationHtml(r: ValidationReport): string {
   sections.push(
     htmlTable(
       ['', 'check', 'severity', 'summary'],
-      r.checks.map((c) => [badge(c), esc(c.title), esc(c.severity), `${esc(c.summary)}${c.problems.length > 0 ? `<ul>${c.problems.map((p) => `<li><code>${esc(p)}</code></li>`).join('')}${c.moreProblems > 0 ? `<li>and ${n(c.moreProblems)} more</li>` : ''}</ul>` : ''}`]),
+      r.checks.map((c) => [badgeHtml(c), esc(c.title), esc(c.severity), `${esc(c.summary)}${c.problems.length > 0 ? `<ul>${c.problems.map((p) => `<li><code>${esc(p)}</code></li>`).join('')}${c.moreProblems > 0 ? `<li>and ${n(c.moreProblems)} more</li>` : ''}</ul>` : ''}`]),
     ),
   );
   sections.push('<h2>Records by kind</h2>');
